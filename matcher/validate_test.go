@@ -113,7 +113,7 @@ func contains(s, sub string) bool {
 
 func TestNormaliseTerm(t *testing.T) {
 	for in, want := range map[string]string{
-		"  Inspiciënte ": "inspiciente",
+		"  Inspiciënte ":     "inspiciente",
 		"Heftruck-Chauffeur": "heftruck chauffeur",
 		"ÉÉN, twee":          "een twee",
 		"":                   "",
