@@ -1,0 +1,532 @@
+package index
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/werkmatch/werkmatch/matcher"
+)
+
+// Options configure an Index.
+type Options struct {
+	// Locator maps a PC4 to the centroid indexed as the geopoint (required).
+	Locator matcher.Locator
+	// Synonyms are synonym sets (each set: equivalent terms) loaded into the
+	// Bleve synonym source of the free-text fields.
+	Synonyms [][]string
+	// BatchMax bounds the number of writes coalesced into one batch
+	// (default 1000). A single PutProfiles call is never split.
+	BatchMax int
+	// BatchWait bounds how long the committer waits for more writes before
+	// it commits a batch that is not full (default 2ms).
+	BatchWait time.Duration
+	// OnCommit, when set, is called after every batch commit attempt with
+	// the kind ("profile" or "vacancy"), the number of writes and the time
+	// the commit took.
+	OnCommit func(kind string, docs int, d time.Duration)
+	// FaultHook, when set, is called before every batch commit; a non-nil
+	// error fails the whole batch as a disk error would (tests simulate a
+	// full disk with it).
+	FaultHook func() error
+	// Logger receives operational messages (never document text).
+	Logger *slog.Logger
+
+	// unsafeBatch switches to scorch's unsafe_batch mode with a persisted
+	// callback; kept for the durability-mode benchmark only.
+	unsafeBatch bool
+}
+
+// Index is the durable store and search of profiles and vacancies: one
+// Bleve index per kind under a data directory. It implements matcher.Store
+// and matcher.Searcher and is safe for concurrent use.
+type Index struct {
+	opts      Options
+	profiles  *kindIndex
+	vacancies *kindIndex
+}
+
+var (
+	_ matcher.Store    = (*Index)(nil)
+	_ matcher.Searcher = (*Index)(nil)
+)
+
+// Open opens (or creates) the indexes <dir>/profiles.bleve and
+// <dir>/vacancies.bleve. An index written with another mapping version is
+// rebuilt from its stored documents; the synonym sets are (re)loaded when
+// they differ from the stored ones.
+func Open(dir string, opts Options) (*Index, error) {
+	if opts.Locator == nil {
+		return nil, errors.New("index: Options.Locator is required")
+	}
+	if opts.BatchMax <= 0 {
+		opts.BatchMax = 1000
+	}
+	if opts.BatchWait <= 0 {
+		opts.BatchWait = 2 * time.Millisecond
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("index: %w: %w", matcher.ErrUnavailable, err)
+	}
+	ix := &Index{opts: opts}
+	var err error
+	ix.profiles, err = openKind(filepath.Join(dir, "profiles.bleve"), kindProfile, &ix.opts)
+	if err != nil {
+		return nil, err
+	}
+	ix.vacancies, err = openKind(filepath.Join(dir, "vacancies.bleve"), kindVacancy, &ix.opts)
+	if err != nil {
+		_ = ix.profiles.close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// Close stops the committers (pending writes are committed first) and
+// closes both indexes. Writes after Close fail with ErrUnavailable.
+func (ix *Index) Close() error {
+	return errors.Join(ix.profiles.close(), ix.vacancies.close())
+}
+
+// Counts returns the number of stored profiles and vacancies.
+func (ix *Index) Counts() (profiles, vacancies uint64, err error) {
+	if profiles, err = ix.profiles.count(); err != nil {
+		return 0, 0, err
+	}
+	vacancies, err = ix.vacancies.count()
+	return profiles, vacancies, err
+}
+
+// PutProfiles upserts profiles; it returns after they are on disk.
+func (ix *Index) PutProfiles(ctx context.Context, ps []*matcher.Profile) error {
+	ops := make([]op, 0, len(ps))
+	for _, p := range ps {
+		if p == nil || p.ID == "" {
+			return fmt.Errorf("index: profile without id: %w", matcher.ErrInvalid)
+		}
+		d, err := profileDoc(p, ix.opts.Locator)
+		if err != nil {
+			return fmt.Errorf("index: encode profile: %w", matcher.ErrInvalid)
+		}
+		ops = append(ops, op{id: p.ID, doc: d})
+	}
+	return ix.profiles.write(ctx, ops)
+}
+
+// PutVacancies upserts vacancies; it returns after they are on disk.
+func (ix *Index) PutVacancies(ctx context.Context, vs []*matcher.Vacancy) error {
+	ops := make([]op, 0, len(vs))
+	for _, v := range vs {
+		if v == nil || v.ID == "" {
+			return fmt.Errorf("index: vacancy without id: %w", matcher.ErrInvalid)
+		}
+		d, err := vacancyDoc(v, ix.opts.Locator)
+		if err != nil {
+			return fmt.Errorf("index: encode vacancy: %w", matcher.ErrInvalid)
+		}
+		ops = append(ops, op{id: v.ID, doc: d})
+	}
+	return ix.vacancies.write(ctx, ops)
+}
+
+// DeleteProfile removes a profile; ErrNotFound when it is not stored.
+func (ix *Index) DeleteProfile(ctx context.Context, id string) error {
+	return ix.profiles.write(ctx, []op{{id: id, del: true}})
+}
+
+// DeleteVacancy removes a vacancy; ErrNotFound when it is not stored.
+func (ix *Index) DeleteVacancy(ctx context.Context, id string) error {
+	return ix.vacancies.write(ctx, []op{{id: id, del: true}})
+}
+
+// GetProfile returns the stored profile exactly as it was put.
+func (ix *Index) GetProfile(ctx context.Context, id string) (*matcher.Profile, error) {
+	raw, err := ix.profiles.get(id)
+	if err != nil {
+		return nil, err
+	}
+	p := new(matcher.Profile)
+	if err := json.Unmarshal(raw, p); err != nil {
+		return nil, fmt.Errorf("index: decode profile: %w", err)
+	}
+	return p, nil
+}
+
+// GetVacancy returns the stored vacancy exactly as it was put.
+func (ix *Index) GetVacancy(ctx context.Context, id string) (*matcher.Vacancy, error) {
+	raw, err := ix.vacancies.get(id)
+	if err != nil {
+		return nil, err
+	}
+	v := new(matcher.Vacancy)
+	if err := json.Unmarshal(raw, v); err != nil {
+		return nil, fmt.Errorf("index: decode vacancy: %w", err)
+	}
+	return v, nil
+}
+
+// EachProfile visits every stored profile, in no particular order, from
+// one consistent snapshot. An error from fn stops the walk and is returned.
+func (ix *Index) EachProfile(ctx context.Context, fn func(*matcher.Profile) error) error {
+	return ix.profiles.each(ctx, func(raw []byte) error {
+		p := new(matcher.Profile)
+		if err := json.Unmarshal(raw, p); err != nil {
+			return fmt.Errorf("index: decode profile: %w", err)
+		}
+		return fn(p)
+	})
+}
+
+// EachVacancy visits every stored vacancy; see EachProfile.
+func (ix *Index) EachVacancy(ctx context.Context, fn func(*matcher.Vacancy) error) error {
+	return ix.vacancies.each(ctx, func(raw []byte) error {
+		v := new(matcher.Vacancy)
+		if err := json.Unmarshal(raw, v); err != nil {
+			return fmt.Errorf("index: decode vacancy: %w", err)
+		}
+		return fn(v)
+	})
+}
+
+// kindIndex is one Bleve index with its group committer.
+type kindIndex struct {
+	kind string
+	path string
+	opts *Options
+	idx  bleve.Index
+
+	mu      sync.RWMutex // held for reading while a request is enqueued
+	closed  bool
+	reqs    chan *request
+	stopped chan struct{} // closed when the committer has exited
+	synN    int           // number of synonym documents in the index
+}
+
+func scorchConfig(opts *Options) map[string]interface{} {
+	cfg := map[string]interface{}{}
+	if opts.unsafeBatch {
+		cfg["unsafe_batch"] = true
+	}
+	return cfg
+}
+
+func openKind(path, kind string, opts *Options) (*kindIndex, error) {
+	m, err := newMapping(kind)
+	if err != nil {
+		return nil, fmt.Errorf("index: mapping: %w", err)
+	}
+	if err := recoverReindex(path); err != nil {
+		return nil, fmt.Errorf("index: %s: %w", kind, err)
+	}
+	idx, err := openOrCreate(path, m, opts)
+	if err != nil {
+		return nil, fmt.Errorf("index: open %s: %w", kind, err)
+	}
+	ver, err := idx.GetInternal(keyMappingVersion)
+	if err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("index: open %s: %w", kind, err)
+	}
+	if string(ver) != mappingVersion {
+		opts.Logger.Info("index: rebuilding", "kind", kind, "from_version", string(ver), "to_version", mappingVersion)
+		idx, err = reindex(path, idx, m, opts)
+		if err != nil {
+			return nil, fmt.Errorf("index: rebuild %s: %w", kind, err)
+		}
+	}
+	k := &kindIndex{
+		kind:    kind,
+		path:    path,
+		opts:    opts,
+		idx:     idx,
+		reqs:    make(chan *request, 1024),
+		stopped: make(chan struct{}),
+	}
+	if err := k.syncSynonyms(opts.Synonyms); err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("index: synonyms %s: %w", kind, err)
+	}
+	go k.committer()
+	return k, nil
+}
+
+func openOrCreate(path string, m mapping.IndexMapping, opts *Options) (bleve.Index, error) {
+	if _, err := os.Stat(path); err == nil {
+		return bleve.OpenUsing(path, scorchConfig(opts))
+	} else if !os.IsNotExist(err) {
+		return nil, err
+	}
+	idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, scorchConfig(opts))
+	if err != nil {
+		return nil, err
+	}
+	if err := idx.SetInternal(keyMappingVersion, []byte(mappingVersion)); err != nil {
+		_ = idx.Close()
+		return nil, err
+	}
+	return idx, nil
+}
+
+// recoverReindex finishes or rolls back a rebuild that a crash interrupted.
+// A rebuild writes <path>.reindex, then renames <path> to <path>.old and
+// <path>.reindex to <path>, then removes <path>.old.
+func recoverReindex(path string) error {
+	exists := func(p string) bool { _, err := os.Stat(p); return err == nil }
+	if !exists(path) && exists(path+".old") {
+		if err := os.Rename(path+".old", path); err != nil {
+			return err
+		}
+	}
+	if err := os.RemoveAll(path + ".reindex"); err != nil {
+		return err
+	}
+	return os.RemoveAll(path + ".old")
+}
+
+// reindex copies every stored document of old into a new index with the
+// current mapping and swaps it in.
+func reindex(path string, old bleve.Index, m mapping.IndexMapping, opts *Options) (bleve.Index, error) {
+	tmp := path + ".reindex"
+	nidx, err := bleve.NewUsing(tmp, m, scorch.Name, scorch.Name, scorchConfig(opts))
+	if err != nil {
+		_ = old.Close()
+		return nil, err
+	}
+	kind := kindProfile
+	if filepath.Base(path) == "vacancies.bleve" {
+		kind = kindVacancy
+	}
+	b := nidx.NewBatch()
+	flush := func() error {
+		if b.Size() == 0 {
+			return nil
+		}
+		err := nidx.Batch(b)
+		b.Reset()
+		return err
+	}
+	n := 0
+	err = eachStored(context.Background(), old, func(raw []byte) error {
+		var d map[string]interface{}
+		var id string
+		if kind == kindProfile {
+			p := new(matcher.Profile)
+			if err := json.Unmarshal(raw, p); err != nil {
+				return err
+			}
+			id = p.ID
+			d, err = profileDoc(p, opts.Locator)
+		} else {
+			v := new(matcher.Vacancy)
+			if err := json.Unmarshal(raw, v); err != nil {
+				return err
+			}
+			id = v.ID
+			d, err = vacancyDoc(v, opts.Locator)
+		}
+		if err != nil {
+			return err
+		}
+		if err := b.Index(id, d); err != nil {
+			return err
+		}
+		n++
+		if b.Size() >= 5000 {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil {
+		err = nidx.SetInternal(keyMappingVersion, []byte(mappingVersion))
+	}
+	_ = old.Close()
+	if cerr := nidx.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.RemoveAll(tmp)
+		return nil, err
+	}
+	if err := os.Rename(path, path+".old"); err != nil {
+		return nil, err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, err
+	}
+	if err := syncDir(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	if err := os.RemoveAll(path + ".old"); err != nil {
+		return nil, err
+	}
+	opts.Logger.Info("index: rebuilt", "kind", kind, "docs", n)
+	return bleve.OpenUsing(path, scorchConfig(opts))
+}
+
+func syncDir(dir string) error {
+	f, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Sync()
+}
+
+// synonymState is what the index remembers of its synonym documents.
+type synonymState struct {
+	Hash string `json:"hash"`
+	N    int    `json:"n"`
+}
+
+func synonymID(i int) string { return fmt.Sprintf("\x00syn\x00%d", i) }
+
+// syncSynonyms replaces the synonym documents when the sets changed.
+func (k *kindIndex) syncSynonyms(sets [][]string) error {
+	var st synonymState
+	if raw, err := k.idx.GetInternal(keySynonyms); err != nil {
+		return err
+	} else if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &st); err != nil {
+			return err
+		}
+	}
+	var clean [][]string
+	for _, s := range sets {
+		if s = nonEmpty(s); len(s) >= 2 {
+			clean = append(clean, s)
+		}
+	}
+	h := sha256.New()
+	_ = json.NewEncoder(h).Encode(clean)
+	hash := hex.EncodeToString(h.Sum(nil))
+	k.synN = st.N
+	if hash == st.Hash {
+		return nil
+	}
+	b := k.idx.NewBatch()
+	for i := 0; i < st.N; i++ {
+		b.Delete(synonymID(i))
+	}
+	for i, s := range clean {
+		if err := b.IndexSynonym(synonymID(i), synonymCollection, &bleve.SynonymDefinition{Synonyms: s}); err != nil {
+			return err
+		}
+	}
+	raw, _ := json.Marshal(synonymState{Hash: hash, N: len(clean)})
+	b.SetInternal(keySynonyms, raw)
+	if err := k.idx.Batch(b); err != nil {
+		return err
+	}
+	k.synN = len(clean)
+	return nil
+}
+
+// count is the number of stored documents (synonym definitions are
+// documents to Bleve too, but carry no kind term).
+func (k *kindIndex) count() (uint64, error) {
+	sr := bleve.NewSearchRequestOptions(allDocs(k.kind), 0, 0, false)
+	res, err := k.idx.Search(sr)
+	if err != nil {
+		return 0, fmt.Errorf("index: count %s: %w", k.kind, err)
+	}
+	return res.Total, nil
+}
+
+// get returns the stored JSON of a document, or ErrNotFound.
+func (k *kindIndex) get(id string) ([]byte, error) {
+	if id == "" || id[0] == 0 {
+		return nil, matcher.ErrNotFound
+	}
+	doc, err := k.idx.Document(id)
+	if err != nil {
+		return nil, fmt.Errorf("index: get %s: %w", k.kind, err)
+	}
+	if doc == nil {
+		return nil, matcher.ErrNotFound
+	}
+	var raw []byte
+	doc.VisitFields(func(f index.Field) {
+		if f.Name() == fDoc {
+			raw = f.Value()
+		}
+	})
+	if raw == nil {
+		return nil, matcher.ErrNotFound
+	}
+	return raw, nil
+}
+
+func (k *kindIndex) each(ctx context.Context, fn func(raw []byte) error) error {
+	return eachStored(ctx, k.idx, fn)
+}
+
+// eachStored walks the live documents of every segment of one scorch
+// snapshot and hands the stored JSON of each to fn. This avoids a search
+// and an id lookup per document: a start-up load reads each stored field
+// once.
+func eachStored(ctx context.Context, idx bleve.Index, fn func(raw []byte) error) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return fmt.Errorf("index: unexpected reader %T", r)
+	}
+	var buf []byte
+	for _, seg := range snap.Segments() {
+		it := seg.DocNumbersLive().Iterator()
+		n := 0
+		for it.HasNext() {
+			num := uint64(it.Next())
+			if n++; n%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			buf = buf[:0]
+			found := false
+			if err := seg.VisitDocument(num, func(name string, typ byte, val []byte, pos []uint64) bool {
+				if name == fDoc {
+					buf = append(buf, val...)
+					found = true
+					return false
+				}
+				return true
+			}); err != nil {
+				return err
+			}
+			if !found {
+				continue // a synonym definition
+			}
+			if err := fn(buf); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,284 @@
+package index
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/werkmatch/werkmatch/matcher"
+)
+
+// mappingVersion is stored in each Bleve index (SetInternal). Bump it on
+// every change to the mapping or to the indexed form of a document: Open
+// then rebuilds the index from the stored documents.
+const mappingVersion = "3"
+
+// Internal keys.
+var (
+	keyMappingVersion = []byte("werkmatch.mapping_version")
+	keySynonyms       = []byte("werkmatch.synonyms") // JSON: {"hash":..,"n":..}
+)
+
+// Field names of the indexed form. Free-text fields use the Dutch analyzer
+// and the synonym source; everything else is exact.
+const (
+	fID            = "id"
+	fKind          = "kind" // "profile" or "vacancy" on every document
+	fDoc           = "doc"  // the document as JSON: stored, not indexed
+	fMunicipality  = "municipality"
+	fEmployer      = "employer_id"
+	fBranch        = "branch"
+	fPerspectief   = "perspectief"
+	fLicence       = "licence"
+	fEducation     = "education"
+	fDutch         = "dutch"
+	fLoad          = "load"
+	fLoadRank      = "load_rank"
+	fHoursMin      = "hours_min"
+	fHoursMax      = "hours_max"
+	fOpenHiring    = "open_hiring"
+	fBanenafspraak = "banenafspraak"
+	fStatus        = "status"
+	fAvailable     = "available_from" // profile, yyyymmdd
+	fRegistered    = "registered_at"  // profile, yyyymmdd
+	fStartDate     = "start_date"     // vacancy, yyyymmdd
+	fClosesAt      = "closes_at"      // vacancy, yyyymmdd
+	fMaxTravel     = "max_travel_km"
+	fLoc           = "loc"
+	fTitle         = "title"
+	fDescription   = "description"
+	fSummary       = "summary"
+	fOccupation    = "occupation"
+	fSkill         = "skill"
+)
+
+// synonymSource and synonymCollection name the Bleve synonym source that the
+// free-text fields use.
+const (
+	synonymSource     = "werkmatch_nl"
+	synonymCollection = "werkmatch_synonyms"
+)
+
+// textFields lists the free-text fields of a kind with their query boost.
+var textFields = map[string][]struct {
+	name  string
+	boost float64
+}{
+	kindProfile: {{fOccupation, 2}, {fSkill, 1.5}, {fSummary, 1}},
+	kindVacancy: {{fTitle, 3}, {fOccupation, 2}, {fSkill, 1.5}, {fDescription, 1}},
+}
+
+const (
+	kindProfile = "profile"
+	kindVacancy = "vacancy"
+)
+
+// newMapping builds the explicit mapping of one kind. Dynamic mapping is
+// off: a field that is not listed here is neither indexed nor stored.
+func newMapping(kind string) (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	if err := addAnalyzer(im); err != nil {
+		return nil, err
+	}
+	im.DefaultAnalyzer = analyzerName
+	im.IndexDynamic = false
+	im.StoreDynamic = false
+	im.DocValuesDynamic = false
+	if err := im.AddSynonymSource(synonymSource, map[string]interface{}{
+		"collection": synonymCollection,
+		"analyzer":   analyzerName,
+	}); err != nil {
+		return nil, err
+	}
+
+	dm := bleve.NewDocumentMapping()
+	dm.Dynamic = false
+
+	kw := func(facet bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = facet
+		return f
+	}
+	num := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = true
+		return f
+	}
+	boolean := func() *mapping.FieldMapping {
+		f := bleve.NewBooleanFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerName
+		f.SynonymSource = synonymSource
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		f.DocValues = false
+		return f
+	}
+	stored := bleve.NewTextFieldMapping()
+	stored.Analyzer = keyword.Name
+	stored.Index = false
+	stored.Store = true
+	stored.IncludeInAll = false
+	stored.IncludeTermVectors = false
+	stored.DocValues = false
+	geo := bleve.NewGeoPointFieldMapping()
+	geo.Store = false
+	geo.IncludeInAll = false
+	geo.DocValues = true
+
+	dm.AddFieldMappingsAt(fID, kw(false))
+	dm.AddFieldMappingsAt(fKind, kw(false))
+	dm.AddFieldMappingsAt(fDoc, stored)
+	dm.AddFieldMappingsAt(fBranch, kw(true))
+	dm.AddFieldMappingsAt(fLicence, kw(false))
+	dm.AddFieldMappingsAt(fEducation, kw(true))
+	dm.AddFieldMappingsAt(fLoad, kw(false))
+	dm.AddFieldMappingsAt(fLoadRank, num())
+	dm.AddFieldMappingsAt(fHoursMin, num())
+	dm.AddFieldMappingsAt(fHoursMax, num())
+	dm.AddFieldMappingsAt(fOpenHiring, boolean())
+	dm.AddFieldMappingsAt(fBanenafspraak, boolean())
+	dm.AddFieldMappingsAt(fLoc, geo)
+	dm.AddFieldMappingsAt(fOccupation, text())
+	dm.AddFieldMappingsAt(fSkill, text())
+	switch kind {
+	case kindProfile:
+		dm.AddFieldMappingsAt(fMunicipality, kw(false))
+		dm.AddFieldMappingsAt(fPerspectief, kw(false))
+		dm.AddFieldMappingsAt(fDutch, kw(false))
+		dm.AddFieldMappingsAt(fAvailable, num())
+		dm.AddFieldMappingsAt(fRegistered, num())
+		dm.AddFieldMappingsAt(fMaxTravel, num())
+		dm.AddFieldMappingsAt(fSummary, text())
+	case kindVacancy:
+		dm.AddFieldMappingsAt(fEmployer, kw(false))
+		dm.AddFieldMappingsAt(fStatus, kw(false))
+		dm.AddFieldMappingsAt(fDutch, kw(false))
+		dm.AddFieldMappingsAt(fStartDate, num())
+		dm.AddFieldMappingsAt(fClosesAt, num())
+		dm.AddFieldMappingsAt(fTitle, text())
+		dm.AddFieldMappingsAt(fDescription, text())
+	}
+	im.DefaultMapping = dm
+	return im, nil
+}
+
+// dateNum turns YYYY-MM-DD into the number yyyymmdd (0 when empty or
+// malformed), so that dates sort and range as numbers.
+func dateNum(s string) float64 {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0
+	}
+	n, err := strconv.Atoi(s[0:4] + s[5:7] + s[8:10])
+	if err != nil {
+		return 0
+	}
+	return float64(n)
+}
+
+func nonEmpty(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// loadRank is LoadRank with "unknown" mapped to the most permissive value
+// for a candidate (heavy) and to the least demanding for a vacancy (light).
+func loadRank(v string, dflt int) float64 {
+	if r := matcher.LoadRank(v); r >= 0 {
+		return float64(r)
+	}
+	return float64(dflt)
+}
+
+// profileDoc is the indexed form of a profile, with the JSON stored beside.
+func profileDoc(p *matcher.Profile, loc matcher.Locator) (map[string]interface{}, error) {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil, err
+	}
+	d := map[string]interface{}{
+		fID:            p.ID,
+		fKind:          kindProfile,
+		fDoc:           string(raw),
+		fMunicipality:  p.Municipality,
+		fBranch:        nonEmpty(p.Branches),
+		fPerspectief:   p.Perspectief,
+		fLicence:       nonEmpty(p.DrivingLicences),
+		fEducation:     p.EducationLevel,
+		fDutch:         p.DutchLevel,
+		fLoad:          p.MaxPhysicalLoad,
+		fLoadRank:      loadRank(p.MaxPhysicalLoad, len(matcher.PhysicalLoads)-1),
+		fHoursMin:      float64(p.HoursMin),
+		fHoursMax:      float64(p.HoursMax),
+		fOpenHiring:    p.OpenToOpenHiring,
+		fBanenafspraak: p.Banenafspraak,
+		fAvailable:     dateNum(p.AvailableFrom),
+		fRegistered:    dateNum(p.RegisteredAt),
+		fMaxTravel:     float64(p.MaxTravelKm),
+		fOccupation:    nonEmpty(p.DesiredOccupations),
+		fSkill:         nonEmpty(p.Skills),
+		fSummary:       p.Summary,
+	}
+	if lat, lon, ok := loc.Centroid(p.Postcode4); ok {
+		d[fLoc] = map[string]interface{}{"lat": lat, "lon": lon}
+	}
+	return d, nil
+}
+
+// vacancyDoc is the indexed form of a vacancy, with the JSON stored beside.
+func vacancyDoc(v *matcher.Vacancy, loc matcher.Locator) (map[string]interface{}, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	skills := append(nonEmpty(v.RequiredSkills), nonEmpty(v.PreferredSkills)...)
+	d := map[string]interface{}{
+		fID:            v.ID,
+		fKind:          kindVacancy,
+		fDoc:           string(raw),
+		fEmployer:      v.EmployerID,
+		fBranch:        v.Branch,
+		fLicence:       nonEmpty(v.DrivingLicences),
+		fEducation:     v.EducationLevelMin,
+		fDutch:         v.DutchLevelMin,
+		fLoad:          v.PhysicalLoad,
+		fLoadRank:      loadRank(v.PhysicalLoad, 0),
+		fHoursMin:      float64(v.HoursMin),
+		fHoursMax:      float64(v.HoursMax),
+		fOpenHiring:    v.OpenHiring,
+		fBanenafspraak: v.BanenafspraakSuitable,
+		fStatus:        v.Status,
+		fStartDate:     dateNum(v.StartDate),
+		fClosesAt:      dateNum(v.ClosesAt),
+		fTitle:         v.Title,
+		fDescription:   v.Description,
+		fOccupation:    v.Occupation,
+		fSkill:         skills,
+	}
+	if lat, lon, ok := loc.Centroid(v.Postcode4); ok {
+		d[fLoc] = map[string]interface{}{"lat": lat, "lon": lon}
+	}
+	return d, nil
+}

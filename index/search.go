@@ -1,0 +1,252 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/werkmatch/werkmatch/matcher"
+)
+
+// Paging and query limits of a search.
+const (
+	DefaultSize = 20
+	MaxSize     = 100
+	// MaxWindow bounds From+Size: deep paging costs a heap of that size.
+	MaxWindow = 10000
+	// DefaultRadiusKm applies when NearPC4 is given without RadiusKm.
+	DefaultRadiusKm = 25.0
+	// maxTerms bounds the number of free-text terms taken from Q.
+	maxTerms = 16
+)
+
+// Facet names in a SearchResult.
+const (
+	FacetBranch    = "branch"
+	FacetEducation = "education"
+	FacetHours     = "hours"
+)
+
+// hoursBuckets are the hours facet's buckets over a document's hours_max.
+var hoursBuckets = []struct {
+	name     string
+	min, max float64 // [min, max); max 0 = open
+}{
+	{"0-16", 0, 16}, {"16-24", 16, 24}, {"24-32", 24, 32}, {"32+", 32, 0},
+}
+
+// SearchProfiles runs a Dutch full-text search with filters over profiles.
+// Licences means "holds every listed licence". Status and EmployerID do not
+// apply to profiles.
+func (ix *Index) SearchProfiles(ctx context.Context, req matcher.SearchRequest) (*matcher.SearchResult, error) {
+	return ix.search(ctx, ix.profiles, req)
+}
+
+// SearchVacancies runs a Dutch full-text search with filters over
+// vacancies. Licences means "requires every listed licence";
+// Municipalities and Perspectief do not apply to vacancies.
+func (ix *Index) SearchVacancies(ctx context.Context, req matcher.SearchRequest) (*matcher.SearchResult, error) {
+	return ix.search(ctx, ix.vacancies, req)
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("index: "+format+": %w", append(args, matcher.ErrInvalid)...)
+}
+
+// buildQuery turns a request into one Bleve query (text AND filters).
+func (ix *Index) buildQuery(kind string, req matcher.SearchRequest) (query.Query, error) {
+	var must []query.Query
+	terms := strings.Fields(req.Q)
+	if len(terms) > maxTerms {
+		terms = terms[:maxTerms]
+	}
+	for _, t := range terms {
+		// each term must match in some free-text field
+		var any []query.Query
+		for _, f := range textFields[kind] {
+			mq := bleve.NewMatchQuery(t)
+			mq.SetField(f.name)
+			mq.SetBoost(f.boost)
+			if utf8.RuneCountInString(t) >= 4 {
+				mq.SetFuzziness(1)
+			}
+			any = append(any, mq)
+		}
+		must = append(must, bleve.NewDisjunctionQuery(any...))
+	}
+	terms2 := func(field string, vals []string) {
+		vals = nonEmpty(vals)
+		if len(vals) == 0 {
+			return
+		}
+		var qs []query.Query
+		for _, v := range vals {
+			tq := bleve.NewTermQuery(v)
+			tq.SetField(field)
+			qs = append(qs, tq)
+		}
+		must = append(must, bleve.NewDisjunctionQuery(qs...))
+	}
+	terms2(fBranch, req.Branches)
+	switch kind {
+	case kindProfile:
+		terms2(fMunicipality, req.Municipalities)
+		terms2(fPerspectief, req.Perspectief)
+	case kindVacancy:
+		terms2(fStatus, req.Status)
+		if req.EmployerID != "" {
+			terms2(fEmployer, []string{req.EmployerID})
+		}
+	}
+	for _, l := range nonEmpty(req.Licences) {
+		tq := bleve.NewTermQuery(l)
+		tq.SetField(fLicence)
+		must = append(must, tq)
+	}
+	if req.HoursMin < 0 || req.HoursMax < 0 || (req.HoursMax > 0 && req.HoursMin > req.HoursMax) {
+		return nil, invalid("hours range %d-%d", req.HoursMin, req.HoursMax)
+	}
+	if req.HoursMax > 0 {
+		must = append(must, numRange(fHoursMin, nil, ptr(float64(req.HoursMax))))
+	}
+	if req.HoursMin > 0 {
+		must = append(must, numRange(fHoursMax, ptr(float64(req.HoursMin)), nil))
+	}
+	if req.OpenHiring != nil {
+		bq := bleve.NewBoolFieldQuery(*req.OpenHiring)
+		bq.SetField(fOpenHiring)
+		must = append(must, bq)
+	}
+	if req.Banenafspraak != nil {
+		bq := bleve.NewBoolFieldQuery(*req.Banenafspraak)
+		bq.SetField(fBanenafspraak)
+		must = append(must, bq)
+	}
+	if req.NearPC4 != 0 || req.RadiusKm != 0 {
+		if req.NearPC4 == 0 {
+			return nil, invalid("radius without a PC4")
+		}
+		lat, lon, ok := ix.opts.Locator.Centroid(req.NearPC4)
+		if !ok {
+			return nil, invalid("unknown PC4 %d", req.NearPC4)
+		}
+		r := req.RadiusKm
+		if r == 0 {
+			r = DefaultRadiusKm
+		}
+		if r < 0 || r > 500 {
+			return nil, invalid("radius %v km", r)
+		}
+		must = append(must, geoWithin(lat, lon, r))
+	}
+	if len(must) == 0 {
+		return bleve.NewMatchAllQuery(), nil
+	}
+	// Synonym definitions have none of these fields, so every filter and
+	// text query keeps them out; only match-all needs the kind term.
+	return bleve.NewConjunctionQuery(must...), nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func numRange(field string, min, max *float64) query.Query {
+	t := true
+	q := bleve.NewNumericRangeInclusiveQuery(min, max, &t, &t)
+	q.SetField(field)
+	return q
+}
+
+func geoWithin(lat, lon, km float64) query.Query {
+	q := bleve.NewGeoDistanceQuery(lon, lat, strconv.FormatFloat(km, 'f', 3, 64)+"km")
+	q.SetField(fLoc)
+	return q
+}
+
+func (ix *Index) search(ctx context.Context, k *kindIndex, req matcher.SearchRequest) (*matcher.SearchResult, error) {
+	q, err := ix.buildQuery(k.kind, req)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := q.(*query.MatchAllQuery); ok {
+		q = allDocs(k.kind)
+	}
+	size := req.Size
+	if size <= 0 {
+		size = DefaultSize
+	}
+	size = min(size, MaxSize)
+	if req.From < 0 || req.From+size > MaxWindow {
+		return nil, invalid("page from %d size %d beyond %d", req.From, size, MaxWindow)
+	}
+	sr := bleve.NewSearchRequestOptions(q, size, req.From, false)
+	sr.Fields = []string{fDoc}
+	sr.SortBy([]string{"-_score", "_id"})
+	sr.AddFacet(FacetBranch, bleve.NewFacetRequest(fBranch, len(matcher.Branches)))
+	sr.AddFacet(FacetEducation, bleve.NewFacetRequest(fEducation, len(matcher.EducationLevels)))
+	hf := bleve.NewFacetRequest(fHoursMax, len(hoursBuckets))
+	for _, b := range hoursBuckets {
+		var maxp *float64
+		if b.max > 0 {
+			maxp = ptr(b.max)
+		}
+		hf.AddNumericRange(b.name, ptr(b.min), maxp)
+	}
+	sr.AddFacet(FacetHours, hf)
+
+	res, err := k.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("index: search %s: %w", k.kind, err)
+	}
+	out := &matcher.SearchResult{
+		Total:  res.Total,
+		Hits:   make([]matcher.SearchHit, 0, len(res.Hits)),
+		Facets: facetsOf(res.Facets),
+	}
+	for _, h := range res.Hits {
+		raw, _ := h.Fields[fDoc].(string)
+		hit := matcher.SearchHit{ID: h.ID, Score: h.Score}
+		switch k.kind {
+		case kindProfile:
+			hit.Profile = new(matcher.Profile)
+			err = json.Unmarshal([]byte(raw), hit.Profile)
+		case kindVacancy:
+			hit.Vacancy = new(matcher.Vacancy)
+			err = json.Unmarshal([]byte(raw), hit.Vacancy)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("index: decode %s hit: %w", k.kind, err)
+		}
+		out.Hits = append(out.Hits, hit)
+	}
+	return out, nil
+}
+
+// allDocs matches every stored document but not the synonym definitions:
+// those have no kind field.
+func allDocs(kind string) query.Query {
+	q := bleve.NewTermQuery(kind)
+	q.SetField(fKind)
+	return q
+}
+
+func facetsOf(fr search.FacetResults) map[string]map[string]int {
+	out := make(map[string]map[string]int, len(fr))
+	for name, f := range fr {
+		m := map[string]int{}
+		for _, t := range f.Terms.Terms() {
+			m[t.Term] = t.Count
+		}
+		for _, r := range f.NumericRanges {
+			m[r.Name] = r.Count
+		}
+		out[name] = m
+	}
+	return out
+}
