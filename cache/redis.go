@@ -453,9 +453,15 @@ func (r *Redis) advanceEpoch() {
 	}
 }
 
-// State reports StateUp or StateDown, for /readyz (which should not fail
-// on it: the service works uncached).
-func (r *Redis) State() string { return stateOf(r.cb.State()) }
+// State reports StateUp, or StateDown while the breaker is not closed or
+// the cache is dirty (nothing is served from it), for /readyz, which
+// should not fail on it: the service works uncached.
+func (r *Redis) State() string {
+	if !r.clean() {
+		return StateDown
+	}
+	return stateOf(r.cb.State())
+}
 
 func stateOf(s gobreaker.State) string {
 	if s == gobreaker.StateClosed {
