@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,11 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/werkmatch/werkmatch/matcher"
 )
+
+func TestMain(m *testing.M) {
+	RouteRedisLogs(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	os.Exit(m.Run())
+}
 
 // testPrefix is unique per test, so tests can share a Redis server.
 func testPrefix(tb testing.TB) string {
@@ -45,7 +51,7 @@ func deletePrefix(url, prefix string) {
 	if err != nil {
 		return
 	}
-	o.DialTimeout, o.ReadTimeout, o.MaxRetries = 200*time.Millisecond, 500*time.Millisecond, -1
+	o.DialTimeout, o.ReadTimeout, o.MaxRetries, o.DialerRetries = 200*time.Millisecond, 500*time.Millisecond, -1, 1
 	c := redis.NewClient(o)
 	defer c.Close()
 	ctx := context.Background()

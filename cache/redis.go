@@ -488,3 +488,14 @@ func (r *Redis) Stats() Stats {
 	}
 	return s
 }
+
+// RouteRedisLogs sends go-redis's own log lines (one per failed dial while
+// Redis is down) to l at debug level instead of stderr. go-redis has one
+// process-wide logger, so call this once from main.
+func RouteRedisLogs(l *slog.Logger) { redis.SetLogger(redisLogs{l}) }
+
+type redisLogs struct{ l *slog.Logger }
+
+func (r redisLogs) Printf(ctx context.Context, format string, v ...any) {
+	r.l.Log(ctx, slog.LevelDebug, fmt.Sprintf(format, v...), "component", "go-redis")
+}

@@ -1,0 +1,185 @@
+package cache
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/werkmatch/werkmatch/internal/redistest"
+)
+
+// lockedBuffer collects log output from several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRedisFault runs readers and writers on two replicas while the
+// (own, throwaway) Redis is killed and restarted, then hangs (SIGSTOP)
+// and resumes: no call blocks long, no stale answer, caching resumes.
+func TestRedisFault(t *testing.T) {
+	srv := redistest.Start(t)
+	prefix := testPrefix(t)
+	var logs lockedBuffer
+	opts := RedisOptions{ // default 50ms timeouts
+		BreakerCooldown: 300 * time.Millisecond,
+		Logger:          slog.New(slog.NewTextHandler(&logs, nil)),
+	}
+	replicas := []*Redis{newTestRedis(t, srv.URL(), prefix, opts), newTestRedis(t, srv.URL(), prefix, opts)}
+	ctx := context.Background()
+
+	var (
+		w       world
+		maxCall atomic.Int64 // nanoseconds
+		calls   atomic.Int64
+		stop    = make(chan struct{})
+		wg      sync.WaitGroup
+	)
+	timed := func(f func()) {
+		start := time.Now()
+		f()
+		d := int64(time.Since(start))
+		calls.Add(1)
+		for {
+			m := maxCall.Load()
+			if d <= m || maxCall.CompareAndSwap(m, d) {
+				return
+			}
+		}
+	}
+	for i := range 4 {
+		wg.Go(func() {
+			c := replicas[i%2]
+			for j := 0; ; j++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if j%8 == 7 {
+					timed(func() { w.write(ctx, c) })
+				} else {
+					timed(func() { w.read(ctx, c, fmt.Sprint("k", j%4)) })
+				}
+				time.Sleep(time.Millisecond)
+			}
+		})
+	}
+	// resumed waits until both replicas cache again and returns how long.
+	probe := 0
+	resumed := func(what string) time.Duration {
+		return eventually(t, 5*time.Second, what, func() bool {
+			probe++
+			key := fmt.Sprint("probe", probe)
+			for _, r := range replicas {
+				_, gen, _ := r.Get(ctx, key)
+				r.Put(ctx, key, gen, result(int(w.version.Load())), time.Minute)
+			}
+			// A write may slip in between: any hit will do.
+			_, _, ok := replicas[1].Get(ctx, key)
+			return ok
+		})
+	}
+
+	resumed("caching at start")
+	time.Sleep(300 * time.Millisecond)
+	before := [2]Stats{replicas[0].Stats(), replicas[1].Stats()}
+
+	srv.Stop()
+	time.Sleep(800 * time.Millisecond)
+	if s := replicas[0].State(); s != StateDown {
+		t.Errorf("state with Redis stopped: %s", s)
+	}
+	srv.Start() // empty: it lost every key
+	t.Logf("caching back %s after restart", resumed("caching after restart"))
+
+	srv.Pause() // hangs: connections open, no answers
+	time.Sleep(800 * time.Millisecond)
+	srv.Resume()
+	t.Logf("caching back %s after a hang", resumed("caching after a hang"))
+
+	time.Sleep(200 * time.Millisecond)
+	close(stop)
+	wg.Wait()
+
+	if n := w.stale.Load(); n != 0 {
+		t.Errorf("%d stale answers", n)
+	}
+	m := time.Duration(maxCall.Load())
+	t.Logf("%d calls, slowest %s", calls.Load(), m)
+	if m > 500*time.Millisecond {
+		t.Errorf("a call took %s", m)
+	}
+	for i, r := range replicas {
+		s := r.Stats()
+		t.Logf("replica %d: %+v", i, s)
+		if s.Errors == before[i].Errors || s.BreakerOpens < 2 || s.ShortCircuited == 0 {
+			t.Errorf("replica %d: stats do not show the outages: before %+v after %+v", i, before[i], s)
+		}
+		if s.RedisHits+s.L1Hits == before[i].RedisHits+before[i].L1Hits {
+			t.Errorf("replica %d: no hits after the outages", i)
+		}
+		if s.State != StateUp {
+			t.Errorf("replica %d: state %s at the end", i, s.State)
+		}
+	}
+	out := logs.String()
+	opened, closed := strings.Count(out, "to=open"), strings.Count(out, "to=closed")
+	if opened < 2 || closed < 2 || strings.Count(out, "\n") > 8*(opened+closed) {
+		t.Errorf("want a few lines per state change, got %d lines:\n%s", strings.Count(out, "\n"), out)
+	}
+}
+
+// TestRedisDirtyAfterOutage: an Invalidate that cannot reach Redis must
+// not let the result stored before it be served once Redis is back, even
+// though Redis kept that result and its generation (it only hung).
+func TestRedisDirtyAfterOutage(t *testing.T) {
+	srv := redistest.Start(t)
+	prefix := testPrefix(t)
+	opts := RedisOptions{BreakerCooldown: 200 * time.Millisecond}
+	a := newTestRedis(t, srv.URL(), prefix, opts)
+	b := newTestRedis(t, srv.URL(), prefix, opts) // saw no outage
+	ctx := context.Background()
+
+	g := mustMiss(t, a, "k")
+	a.Put(ctx, "k", g, result(1), time.Minute)
+	mustHit(t, a, "k", 1)
+	mustHit(t, b, "k", 1)
+
+	srv.Pause()
+	for a.cb.State().String() != "open" { // open a's breaker: Invalidate then sends nothing
+		a.Get(ctx, "x")
+	}
+	a.Invalidate(ctx) // the write is acknowledged; Redis never heard of it
+	srv.Resume()
+
+	mustMiss(t, a, "k") // this replica: never stale
+	// The other replica is clean once a's bump has landed (background or
+	// a's next call); until then it could not know.
+	eventually(t, 2*time.Second, "replica b sees the bump", func() bool {
+		_, _, ok := b.Get(ctx, "k")
+		return !ok
+	})
+	g = mustMiss(t, a, "k")
+	a.Put(ctx, "k", g, result(2), time.Minute)
+	mustHit(t, b, "k", 2)
+	mustHit(t, a, "k", 2)
+}
