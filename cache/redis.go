@@ -69,6 +69,8 @@ type RedisOptions struct {
 	// Logger receives one line per breaker state change (default
 	// slog.Default()). Keys and values are never logged.
 	Logger *slog.Logger
+
+	bumpEvery time.Duration // background bump interval; tests stretch it
 }
 
 func (o *RedisOptions) defaults() {
@@ -92,6 +94,9 @@ func (o *RedisOptions) defaults() {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.bumpEvery <= 0 {
+		o.bumpEvery = 100 * time.Millisecond
 	}
 }
 
@@ -272,7 +277,7 @@ func (r *Redis) bump(ctx context.Context) {
 // down, so the cache recovers without waiting for traffic.
 func (r *Redis) background() {
 	defer close(r.done)
-	t := time.NewTicker(100 * time.Millisecond)
+	t := time.NewTicker(r.opts.bumpEvery)
 	defer t.Stop()
 	for {
 		select {
