@@ -98,3 +98,35 @@ func BenchmarkLimiter(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkGetParallel: many concurrent requests for hot keys, as the
+// HTTP server sees them.
+func BenchmarkGetParallel(b *testing.B) {
+	ctx := context.Background()
+	res := sampleResult(20, "bench")
+	url := redistest.URL(b)
+	for _, tc := range []struct {
+		name string
+		opts RedisOptions
+	}{
+		{"l1-hit", RedisOptions{}},
+		{"l1-hit-genmaxage", RedisOptions{GenerationMaxAge: time.Hour}},
+		{"redis-hit", RedisOptions{L1Entries: -1}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			r := newTestRedis(b, url, testPrefix(b), tc.opts)
+			_, gen, _ := r.Get(ctx, "k")
+			r.Put(ctx, "k", gen, res, time.Hour)
+			b.ReportAllocs()
+			b.SetParallelism(16)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if _, _, ok := r.Get(ctx, "k"); !ok {
+						b.Error("miss")
+						return
+					}
+				}
+			})
+		})
+	}
+}

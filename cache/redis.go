@@ -134,6 +134,10 @@ type Redis struct {
 	bumpMu        sync.Mutex
 	seen          atomic.Pointer[genSeen] // for GenerationMaxAge
 
+	grMu      sync.Mutex
+	grPending *genRead // gathering Gets, not sent yet
+	grBusy    bool     // a genRead is in flight
+
 	l1Hits, redisHits, misses, puts, invalidations atomic.Uint64
 	errors, shortCircuited, breakerOpens           atomic.Uint64
 
@@ -345,10 +349,26 @@ func (r *Redis) Get(ctx context.Context, key string) (*matcher.MatchResult, uint
 		haveL1 = haveL1 && le.live(now.UnixNano())
 	}
 	seen := r.seen.Load()
-	if haveL1 && r.opts.GenerationMaxAge > 0 && seen.gen == le.gen &&
-		now.UnixNano()-seen.at < int64(r.opts.GenerationMaxAge) {
-		r.l1Hits.Add(1)
-		return le.res, le.gen, true
+	if haveL1 {
+		if r.opts.GenerationMaxAge > 0 && seen.gen == le.gen &&
+			now.UnixNano()-seen.at < int64(r.opts.GenerationMaxAge) {
+			r.l1Hits.Add(1)
+			return le.res, le.gen, true
+		}
+		// Only the generation is needed: join a read that many Gets share.
+		gen, found, err := r.readGen(ctx)
+		if err != nil {
+			r.misses.Add(1)
+			return nil, 0, false
+		}
+		if found && r.opts.GenerationMaxAge > 0 {
+			r.noteGen(seen, gen, now.UnixNano())
+		}
+		if found && gen == le.gen {
+			r.l1Hits.Add(1)
+			return le.res, gen, true
+		}
+		haveL1 = false // stale: fetch generation and value together
 	}
 	l1gen := ""
 	if haveL1 {
@@ -390,6 +410,66 @@ func (r *Redis) Get(ctx context.Context, key string) (*matcher.MatchResult, uint
 	}
 	r.misses.Add(1)
 	return nil, gen, false
+}
+
+// genRead is one GET of the generation, shared by every Get that joined
+// it before it was sent: under load one round trip confirms the L1
+// entries of many concurrent Gets, and each still sees a generation read
+// after it started (so nothing older than an acknowledged Invalidate).
+type genRead struct {
+	done  chan struct{}
+	gen   uint64
+	found bool
+	err   error
+}
+
+// readGen returns the current generation; found is false when Redis has
+// none yet.
+func (r *Redis) readGen(ctx context.Context) (gen uint64, found bool, err error) {
+	r.grMu.Lock()
+	g := r.grPending
+	if g == nil {
+		g = &genRead{done: make(chan struct{})}
+		r.grPending = g
+	}
+	leader := !r.grBusy
+	if leader {
+		r.grBusy = true
+		r.grPending = nil
+	}
+	r.grMu.Unlock()
+	if leader {
+		r.sendGenRead(g)
+	} else {
+		select {
+		case <-g.done:
+		case <-ctx.Done():
+			return 0, false, ctx.Err()
+		}
+	}
+	return g.gen, g.found, g.err
+}
+
+// sendGenRead sends g, then hands the next batch, if one gathered
+// meanwhile, to a new goroutine.
+func (r *Redis) sendGenRead(g *genRead) {
+	g.err = r.call(func() error {
+		v, err := r.rdb.Get(context.Background(), r.genKey).Uint64()
+		g.gen, g.found = v, err == nil
+		return err
+	})
+	if errors.Is(g.err, redis.Nil) {
+		g.err = nil
+	}
+	close(g.done)
+	r.grMu.Lock()
+	next := r.grPending
+	r.grPending = nil
+	r.grBusy = next != nil
+	r.grMu.Unlock()
+	if next != nil {
+		go r.sendGenRead(next)
+	}
 }
 
 // noteGen records gen as read now, unless an Invalidate on this replica
