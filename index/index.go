@@ -216,6 +216,9 @@ type kindIndex struct {
 	reqs    chan *request
 	stopped chan struct{} // closed when the committer has exited
 	synN    int           // number of synonym documents in the index
+
+	inflight chan struct{}  // unsafe_batch mode: bounds batches awaiting persistence
+	waiters  sync.WaitGroup // unsafe_batch mode: goroutines awaiting persistence
 }
 
 func scorchConfig(opts *Options) map[string]interface{} {
@@ -257,6 +260,8 @@ func openKind(path, kind string, opts *Options) (*kindIndex, error) {
 		idx:     idx,
 		reqs:    make(chan *request, 1024),
 		stopped: make(chan struct{}),
+
+		inflight: make(chan struct{}, 4),
 	}
 	if err := k.syncSynonyms(opts.Synonyms); err != nil {
 		_ = idx.Close()

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"github.com/werkmatch/werkmatch/matcher"
 )
 
@@ -76,6 +74,7 @@ func (k *kindIndex) close() error {
 // queue up, so under load each fsync carries many writes (group commit).
 func (k *kindIndex) committer() {
 	defer close(k.stopped)
+	defer k.waiters.Wait()
 	var (
 		pending []*request
 		timer   = time.NewTimer(time.Hour)
@@ -149,8 +148,9 @@ func (k *kindIndex) commit(reqs []*request, n int) {
 	state := make(map[string]bool, n) // id -> exists after the ops so far
 	live := make([]*request, 0, len(reqs))
 	var err error
+	reached := 0
 	for _, r := range reqs {
-		rerr := error(nil)
+		var rerr error
 		for _, o := range r.ops {
 			if o.del {
 				exists, ok := state[o.id]
@@ -176,56 +176,62 @@ func (k *kindIndex) commit(reqs []*request, n int) {
 		if err != nil {
 			break
 		}
+		reached++
 		if rerr != nil {
-			// only single deletes can fail this way; nothing of r is in b
+			// only single deletes fail this way, so nothing of r is in b
 			r.done <- rerr
 			continue
 		}
 		live = append(live, r)
 	}
-	if err == nil && len(live) > 0 {
-		if k.opts.FaultHook != nil {
-			err = k.opts.FaultHook()
-		}
-		if err == nil {
-			err = k.apply(b)
-		}
-	}
-	if err != nil {
-		err = fmt.Errorf("index: commit %s batch: %w: %w", k.kind, matcher.ErrUnavailable, err)
-		k.opts.Logger.Error("index: commit failed", "kind", k.kind, "writes", n, "err", err)
-	}
-	for _, r := range live {
-		r.done <- err
-	}
-	if err != nil {
-		// requests not reached because of a mapping error
-		for _, r := range reqs[len(live):] {
-			select {
-			case r.done <- err:
-			default:
+	finish := func(err error) {
+		if err != nil {
+			err = fmt.Errorf("index: commit %s batch: %w: %w", k.kind, matcher.ErrUnavailable, err)
+			k.opts.Logger.Error("index: commit failed", "kind", k.kind, "writes", n, "err", err)
+			for _, r := range reqs[reached:] {
+				r.done <- err
 			}
 		}
+		for _, r := range live {
+			r.done <- err
+		}
+		if k.opts.OnCommit != nil && len(live) > 0 {
+			k.opts.OnCommit(k.kind, n, time.Since(start))
+		}
 	}
-	if k.opts.OnCommit != nil && len(live) > 0 {
-		k.opts.OnCommit(k.kind, n, time.Since(start))
+	if err != nil || len(live) == 0 {
+		finish(err)
+		return
 	}
-}
-
-// apply commits b and returns once it is on disk. In the default scorch
-// mode Batch itself waits for the persister (segment file fsync and bolt
-// commit+fsync) and returns its error; in unsafe_batch mode we wait for the
-// persisted callback.
-func (k *kindIndex) apply(b *bleve.Batch) error {
+	if k.opts.FaultHook != nil {
+		if err := k.opts.FaultHook(); err != nil {
+			finish(err)
+			return
+		}
+	}
 	if !k.opts.unsafeBatch {
-		return k.idx.Batch(b)
+		// Default scorch mode: Batch returns once the persister has
+		// written and fsynced the segment and committed the root.
+		finish(k.idx.Batch(b))
+		return
 	}
-	done := make(chan error, 1)
-	b.SetPersistedCallback(func(err error) { done <- err })
+	// unsafe_batch: Batch returns once the batch is visible; the persisted
+	// callback fires after it is on disk. The committer goes on with the
+	// next batch meanwhile (bounded), so the persister can fold several
+	// batches into one fsync.
+	persisted := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { persisted <- err })
 	if err := k.idx.Batch(b); err != nil {
-		return err
+		finish(err)
+		return
 	}
-	return <-done
+	k.inflight <- struct{}{}
+	k.waiters.Add(1)
+	go func() {
+		defer k.waiters.Done()
+		finish(<-persisted)
+		<-k.inflight
+	}()
 }
 
 // exists reports whether a document with this id is stored.

@@ -1,0 +1,100 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/werkmatch/werkmatch/geo"
+	"github.com/werkmatch/werkmatch/matcher"
+)
+
+func benchProfile(i int64) *matcher.Profile {
+	return &matcher.Profile{
+		ID: fmt.Sprintf("b%09d", i), Municipality: "0344", Postcode4: 3500 + int(i%100), MaxTravelKm: 20,
+		DesiredOccupations: []string{"magazijnmedewerker"}, Skills: []string{"orderpicken", "heftruck rijden"},
+		Branches: []string{"Logistiek"}, HoursMin: 16, HoursMax: 32, EducationLevel: "mbo2", DutchLevel: "B1",
+		DrivingLicences: []string{"B"}, Perspectief: "werken", MaxPhysicalLoad: "heavy",
+		Summary: "Ervaren orderpicker, werkt graag in ploegendienst in een distributiecentrum", RegisteredAt: "2024-05-01",
+	}
+}
+
+// BenchmarkPut measures durable single-profile puts from concurrent
+// writers (RunParallel with -cpu × parallelism goroutines), in the default
+// scorch mode and in unsafe_batch mode with the persisted callback. Each
+// Put returns only after its batch is on disk. Reported: profiles/s and the
+// mean commit (batch) latency.
+//
+//	go test ./index -run '^$' -bench Put -benchtime 2000x
+func BenchmarkPut(b *testing.B) {
+	for _, mode := range []struct {
+		name   string
+		unsafe bool
+	}{{"default", false}, {"unsafe_batch", true}} {
+		for _, par := range []int{1, 8, 32} {
+			b.Run(fmt.Sprintf("%s/writers=%dxCPU", mode.name, par), func(b *testing.B) {
+				var commits, commitNs, docs atomic.Int64
+				ix, err := Open(b.TempDir(), Options{Locator: geo.New(), unsafeBatch: mode.unsafe,
+					OnCommit: func(_ string, n int, d time.Duration) {
+						commits.Add(1)
+						docs.Add(int64(n))
+						commitNs.Add(int64(d))
+					}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer ix.Close()
+				var seq atomic.Int64
+				ctx := context.Background()
+				b.ReportAllocs()
+				b.SetParallelism(par)
+				b.ResetTimer()
+				start := time.Now()
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if err := ix.PutProfiles(ctx, []*matcher.Profile{benchProfile(seq.Add(1))}); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+				el := time.Since(start)
+				b.StopTimer()
+				b.ReportMetric(float64(b.N)/el.Seconds(), "profiles/s")
+				if c := commits.Load(); c > 0 {
+					b.ReportMetric(float64(commitNs.Load())/float64(c)/1e6, "ms/commit")
+					b.ReportMetric(float64(docs.Load())/float64(c), "docs/commit")
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkPutBulk measures durable puts of 500-profile requests (the
+// bulk import path).
+func BenchmarkPutBulk(b *testing.B) {
+	ix, err := Open(b.TempDir(), Options{Locator: geo.New()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	const per = 500
+	ctx := context.Background()
+	var seq int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for range b.N {
+		ps := make([]*matcher.Profile, per)
+		for i := range ps {
+			seq++
+			ps[i] = benchProfile(seq)
+		}
+		if err := ix.PutProfiles(ctx, ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*per)/time.Since(start).Seconds(), "profiles/s")
+}
