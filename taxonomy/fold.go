@@ -1,0 +1,168 @@
+package taxonomy
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// stopwords are function words that carry no meaning in a job title.
+var stopwords = map[string]bool{
+	"van": true, "de": true, "het": true, "een": true, "en": true, "in": true,
+	"op": true, "voor": true, "met": true, "bij": true, "of": true, "aan": true,
+	"te": true, "uit": true, "der": true, "den": true, "ter": true, "tot": true,
+	"als": true, "om": true, "s": true, "t": true, "the": true, "and": true,
+	"naar": true, "door": true, "over": true,
+}
+
+// tokenize lower-cases s, removes diacritics and splits it on anything that
+// is not a letter or digit. Stop words are dropped.
+func tokenize(s string) []string {
+	var toks []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			w := b.String()
+			if !stopwords[w] {
+				toks = append(toks, w)
+			}
+			b.Reset()
+		}
+	}
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		s = norm.NFKD.String(s)
+	}
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		default:
+			flush()
+		}
+	}
+	flush()
+	return toks
+}
+
+// suffixRule rewrites a word ending: Dutch gender and agent forms
+// (-ster/-er, -euse/-eur, -trice/-teur, -in, -es, -e), Latin -us/-a pairs,
+// -vrouw/-man and a few plurals all fold towards one stem.
+type suffixRule struct{ from, to string }
+
+var suffixRules = []suffixRule{
+	{"trice", "t"},
+	{"euses", ""},
+	{"euse", ""},
+	{"eurs", ""},
+	{"eur", ""},
+	{"vrouw", "man"},
+	{"heer", "man"},
+	{"rsters", "r"},
+	{"sters", ""},
+	{"ster", ""},
+	{"rders", "r"},
+	{"rder", "r"},
+	{"ers", ""},
+	{"icus", "ic"},
+	{"ica", "ic"},
+	{"kkin", "k"},
+	{"in", ""},
+	{"es", ""},
+	{"en", ""},
+	{"e", ""},
+	{"er", ""},
+	{"s", ""},
+}
+
+// foldToken maps a token to a folded stem so that gender forms, agent
+// nouns and simple plurals of one word meet: medewerker and medewerkster,
+// monteur and monteuse, directeur and directrice, kok and kokkin, kapper
+// and kapster, schoonmaker and schoonmaakster all fold to one form. The
+// stem is not a word; it is only compared with other stems.
+func foldToken(t string) string {
+	if len(t) <= 4 {
+		return squeeze(t)
+	}
+	for pass := 0; pass < 2; pass++ {
+		changed := false
+		for _, r := range suffixRules {
+			if strings.HasSuffix(t, r.from) && len(t)-len(r.from)+len(r.to) >= 3 {
+				if r.from == "s" && (strings.HasSuffix(t, "ss") || strings.HasSuffix(t, "us") || strings.HasSuffix(t, "is")) {
+					continue
+				}
+				t = t[:len(t)-len(r.from)] + r.to
+				changed = true
+				break
+			}
+		}
+		if !changed || len(t) <= 4 {
+			break
+		}
+	}
+	return squeeze(t)
+}
+
+// squeeze collapses runs of one letter: schoonmaak and schoonmaker's stem
+// meet, kapp and kap meet.
+func squeeze(t string) string {
+	for i := 1; i < len(t); i++ {
+		if t[i] == t[i-1] {
+			b := []byte(t[:i])
+			for j := i; j < len(t); j++ {
+				if t[j] != b[len(b)-1] {
+					b = append(b, t[j])
+				}
+			}
+			return string(b)
+		}
+	}
+	return t
+}
+
+// levenshtein returns the edit distance of a and b (bytes), giving up
+// early with max+1 once it exceeds max.
+func levenshtein(a, b string, max int) int {
+	if d := len(a) - len(b); d > max || -d > max {
+		return max + 1
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			if v := prev[j] + 1; v < c {
+				c = v
+			}
+			if v := cur[j-1] + 1; v < c {
+				c = v
+			}
+			cur[j] = c
+			if c < best {
+				best = c
+			}
+		}
+		if best > max {
+			return max + 1
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

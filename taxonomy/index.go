@@ -1,0 +1,505 @@
+package taxonomy
+
+import (
+	"math"
+	"sort"
+	"strings"
+	"sync"
+)
+
+type labelKind uint8
+
+const (
+	kindPreferred labelKind = iota
+	kindAlt
+	kindHidden
+)
+
+// docLabel is one label of a concept.
+type docLabel struct {
+	text string
+	kind labelKind
+}
+
+// document is what the index knows of one concept: its labels (each is
+// scored on its own) and extra text (description, ISCO group labels) that
+// counts as weak evidence for the concept as a whole.
+type document struct {
+	labels []docLabel
+	extra  string // description
+	extra2 string // ISCO group labels
+}
+
+// feature is an indexed unit of a label: a folded token, or a folded part
+// of a compound token, with a multiplier (parts count less than whole
+// tokens).
+type feature struct {
+	key  string
+	mult float32
+}
+
+type posting struct {
+	label int32
+	w     float32 // mult * idf
+}
+
+// Scoring parameters.
+const (
+	partMult     = 0.7  // compound parts against whole tokens
+	fuzzyMult    = 0.75 // typo-corrected query tokens
+	wDocCoverage = 0.12 // share of the query found anywhere in the concept's labels
+	wDescription = 0.06 // share of the query found in the description
+	wISCO        = 0.04 // share of the query found in the ISCO group labels
+	wPreferred   = 0.01 // the best label is the preferred label
+	exactBonus   = 0.25 // folded label key equal to the query's
+)
+
+// index is an inverted index over concept labels.
+type index struct {
+	nDocs     int
+	labelDoc  []int32
+	labelKind []labelKind
+	labelNorm []float32
+	postings  map[string][]posting
+	idf       map[string]float32
+	maxIDF    float32
+	exact     map[string][]int32 // folded, decompounded, sorted label key -> docs
+	docOf     map[string][]int32 // description feature -> docs
+	iscoOf    map[string][]int32 // ISCO label feature -> docs
+	known     map[string]bool    // raw label tokens (compound parts)
+	knownF    map[string]bool    // folded label tokens
+	trigrams  map[string][]string
+	pool      sync.Pool
+}
+
+type scratch struct {
+	labelAcc   []float32
+	touched    []int32
+	docBest    []float32
+	docLabel   []int32
+	docCov     []float32
+	docSeenF   []int32
+	docTouched []int32
+}
+
+// hit is one scored concept.
+type hit struct {
+	doc   int
+	score float64
+	conf  float64
+}
+
+func buildIndex(docs []document) *index {
+	ix := &index{
+		nDocs:    len(docs),
+		postings: map[string][]posting{},
+		idf:      map[string]float32{},
+		exact:    map[string][]int32{},
+		docOf:    map[string][]int32{},
+		iscoOf:   map[string][]int32{},
+		known:    map[string]bool{},
+		knownF:   map[string]bool{},
+		trigrams: map[string][]string{},
+	}
+	// Pass 1: the vocabulary of label tokens, for compound splitting.
+	for _, d := range docs {
+		for _, l := range d.labels {
+			for _, tok := range tokenize(l.text) {
+				if len(tok) >= 3 {
+					ix.known[tok] = true
+					ix.knownF[foldToken(tok)] = true
+				}
+			}
+		}
+	}
+	// Pass 2: features per label, document frequencies.
+	type labelFeats struct {
+		doc  int32
+		kind labelKind
+		fs   []feature
+	}
+	var labels []labelFeats
+	df := map[string]int{}
+	for di, d := range docs {
+		seen := map[string]bool{}
+		for _, l := range d.labels {
+			toks := tokenize(l.text)
+			if len(toks) == 0 {
+				continue
+			}
+			fs := ix.features(toks, false)
+			labels = append(labels, labelFeats{int32(di), l.kind, fs})
+			for _, f := range fs {
+				if !seen[f.key] {
+					seen[f.key] = true
+					df[f.key]++
+				}
+			}
+			key := ix.labelKey(toks)
+			if ds := ix.exact[key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
+				ix.exact[key] = append(ds, int32(di))
+			}
+		}
+		for _, f := range ix.features(tokenize(d.extra), true) {
+			if ds := ix.docOf[f.key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
+				ix.docOf[f.key] = append(ds, int32(di))
+			}
+		}
+		for _, f := range ix.features(tokenize(d.extra2), true) {
+			if ds := ix.iscoOf[f.key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
+				ix.iscoOf[f.key] = append(ds, int32(di))
+			}
+		}
+	}
+	n := float64(len(docs))
+	for k, c := range df {
+		w := float32(math.Log(1 + n/float64(c)))
+		ix.idf[k] = w
+		if w > ix.maxIDF {
+			ix.maxIDF = w
+		}
+	}
+	if ix.maxIDF == 0 {
+		ix.maxIDF = 1
+	}
+	ix.labelDoc = make([]int32, len(labels))
+	ix.labelKind = make([]labelKind, len(labels))
+	ix.labelNorm = make([]float32, len(labels))
+	for li, l := range labels {
+		ix.labelDoc[li] = l.doc
+		ix.labelKind[li] = l.kind
+		var norm float32
+		for _, f := range l.fs {
+			w := f.mult * ix.idf[f.key]
+			norm += w
+			ix.postings[f.key] = append(ix.postings[f.key], posting{int32(li), w})
+		}
+		ix.labelNorm[li] = norm
+	}
+	for k := range ix.knownF {
+		for _, g := range trigramsOf(k) {
+			ix.trigrams[g] = append(ix.trigrams[g], k)
+		}
+	}
+	for _, ts := range ix.trigrams {
+		sort.Strings(ts)
+	}
+	return ix
+}
+
+func trigramsOf(s string) []string {
+	p := "^" + s + "$"
+	if len(p) < 3 {
+		return []string{p}
+	}
+	out := make([]string, 0, len(p)-2)
+	for i := 0; i+3 <= len(p); i++ {
+		out = append(out, p[i:i+3])
+	}
+	return out
+}
+
+// splitCompound returns the parts of a compound token: for each way to cut
+// it into a known left word (optionally with a linking s or e) and a known
+// or itself splittable right word, both parts. depth limits recursion.
+func (ix *index) splitCompound(tok string, depth int) []string {
+	if len(tok) < 6 || depth > 2 {
+		return nil
+	}
+	var parts []string
+	for i := 3; i <= len(tok)-3; i++ {
+		left, right := tok[:i], tok[i:]
+		if !ix.knownLeft(left) {
+			continue
+		}
+		if ix.known[right] || ix.knownF[foldToken(right)] {
+			parts = append(parts, left, right)
+			continue
+		}
+		if sub := ix.splitCompound(right, depth+1); len(sub) > 0 {
+			parts = append(parts, left)
+			parts = append(parts, sub...)
+		}
+	}
+	return parts
+}
+
+func (ix *index) knownLeft(left string) bool {
+	if ix.known[left] {
+		return true
+	}
+	if len(left) >= 5 && (strings.HasSuffix(left, "s") || strings.HasSuffix(left, "e")) && ix.known[left[:len(left)-1]] {
+		return true
+	}
+	if len(left) >= 6 && strings.HasSuffix(left, "en") && ix.known[left[:len(left)-2]] {
+		return true
+	}
+	return len(left) >= 5 && ix.knownF[foldToken(left)]
+}
+
+// features turns tokens into weighted features: each token's folded form,
+// and the folded parts of compound tokens.
+func (ix *index) features(toks []string, plain bool) []feature {
+	fs := make([]feature, 0, len(toks)*2)
+	add := func(k string, m float32) {
+		for i := range fs {
+			if fs[i].key == k {
+				if m > fs[i].mult {
+					fs[i].mult = m
+				}
+				return
+			}
+		}
+		fs = append(fs, feature{k, m})
+	}
+	for _, t := range toks {
+		add(foldToken(t), 1)
+		if plain {
+			continue
+		}
+		for _, p := range ix.splitCompound(t, 0) {
+			add(foldToken(p), partMult)
+		}
+	}
+	return fs
+}
+
+// labelKey is the order-free folded form of a label: the folded tokens,
+// compounds replaced by their longest-left split, sorted.
+func (ix *index) labelKey(toks []string) string {
+	keys := make([]string, 0, len(toks)+2)
+	for _, t := range toks {
+		keys = append(keys, ix.atoms(t)...)
+	}
+	sort.Strings(keys)
+	// de-duplicate
+	out := keys[:0]
+	for i, k := range keys {
+		if i == 0 || k != keys[i-1] {
+			out = append(out, k)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// atoms splits a token into folded atoms at the deterministic cut with the
+// longest known left part whose right part is known.
+func (ix *index) atoms(t string) []string {
+	if len(t) >= 6 {
+		for i := len(t) - 3; i >= 3; i-- {
+			left, right := t[:i], t[i:]
+			if ix.knownLeft(left) && (ix.known[right] || ix.knownF[foldToken(right)]) {
+				l := left
+				if !ix.known[l] && ix.known[l[:len(l)-1]] {
+					l = l[:len(l)-1]
+				}
+				return append(ix.atoms(l), foldToken(right))
+			}
+		}
+	}
+	return []string{foldToken(t)}
+}
+
+// fuzzy returns known folded terms within a small edit distance of f.
+func (ix *index) fuzzy(f string) []string {
+	if len(f) < 4 {
+		return nil
+	}
+	maxd := 1
+	if len(f) >= 9 {
+		maxd = 2
+	}
+	counts := map[string]int{}
+	grams := trigramsOf(f)
+	for _, g := range grams {
+		for _, t := range ix.trigrams[g] {
+			counts[t]++
+		}
+	}
+	need := len(grams) - 3*maxd
+	if need < 1 {
+		need = 1
+	}
+	best := maxd + 1
+	var out []string
+	for t, c := range counts {
+		if c < need {
+			continue
+		}
+		d := levenshtein(f, t, maxd)
+		if d < best {
+			best, out = d, out[:0]
+		}
+		if d == best && d <= maxd {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 3 {
+		out = out[:3]
+	}
+	return out
+}
+
+func (ix *index) getScratch() *scratch {
+	if s, ok := ix.pool.Get().(*scratch); ok {
+		return s
+	}
+	n := len(ix.labelDoc)
+	s := &scratch{
+		labelAcc: make([]float32, n),
+		docBest:  make([]float32, ix.nDocs),
+		docLabel: make([]int32, ix.nDocs),
+		docCov:   make([]float32, ix.nDocs),
+		docSeenF: make([]int32, ix.nDocs),
+	}
+	for i := range s.docLabel {
+		s.docLabel[i] = -1
+		s.docSeenF[i] = -1
+	}
+	return s
+}
+
+func (ix *index) putScratch(s *scratch) {
+	for _, l := range s.touched {
+		s.labelAcc[l] = 0
+	}
+	for _, d := range s.docTouched {
+		s.docBest[d] = 0
+		s.docLabel[d] = -1
+		s.docCov[d] = 0
+		s.docSeenF[d] = -1
+	}
+	s.touched = s.touched[:0]
+	s.docTouched = s.docTouched[:0]
+	ix.pool.Put(s)
+}
+
+// search ranks concepts for a query.
+func (ix *index) search(q string, limit int) []hit {
+	toks := tokenize(q)
+	if len(toks) == 0 || ix.nDocs == 0 {
+		return nil
+	}
+	qf := ix.features(toks, false)
+	// Unknown tokens: try typo correction.
+	var qfs []feature
+	for _, f := range qf {
+		if _, ok := ix.idf[f.key]; ok || f.mult < 1 {
+			qfs = append(qfs, f)
+			continue
+		}
+		fz := ix.fuzzy(f.key)
+		if len(fz) == 0 {
+			qfs = append(qfs, f)
+			continue
+		}
+		for _, k := range fz {
+			qfs = append(qfs, feature{k, f.mult * fuzzyMult})
+		}
+	}
+	var qnorm float32
+	qw := make([]float32, len(qfs))
+	for i, f := range qfs {
+		w, ok := ix.idf[f.key]
+		if !ok {
+			w = ix.maxIDF
+		}
+		qw[i] = f.mult * w
+		qnorm += qw[i]
+	}
+	if qnorm == 0 {
+		return nil
+	}
+	s := ix.getScratch()
+	defer ix.putScratch(s)
+	touchDoc := func(d int32) {
+		if s.docLabel[d] == -1 && s.docSeenF[d] == -1 && s.docBest[d] == 0 && s.docCov[d] == 0 {
+			s.docTouched = append(s.docTouched, d)
+			s.docLabel[d] = -2
+		}
+	}
+	for fi, f := range qfs {
+		for _, p := range ix.postings[f.key] {
+			w := p.w
+			if qw[fi] < w {
+				w = qw[fi]
+			}
+			if s.labelAcc[p.label] == 0 {
+				s.touched = append(s.touched, p.label)
+			}
+			s.labelAcc[p.label] += w
+			d := ix.labelDoc[p.label]
+			touchDoc(d)
+			if s.docSeenF[d] != int32(fi) {
+				s.docSeenF[d] = int32(fi)
+				s.docCov[d] += qw[fi]
+			}
+		}
+	}
+	// Best label per concept.
+	for _, l := range s.touched {
+		sim := 2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l])
+		d := ix.labelDoc[l]
+		if sim > s.docBest[d] || (sim == s.docBest[d] && s.docLabel[d] >= 0 && ix.labelKind[l] < ix.labelKind[s.docLabel[d]]) {
+			s.docBest[d] = sim
+			s.docLabel[d] = l
+		}
+	}
+	exact := ix.exact[ix.labelKey(toks)]
+	for _, d := range exact {
+		touchDoc(d)
+	}
+	// Description and ISCO evidence, only for concepts already in play.
+	desc := map[int32]float32{}
+	isco := map[int32]float32{}
+	for fi, f := range qfs {
+		for _, d := range ix.docOf[f.key] {
+			if s.docLabel[d] != -1 {
+				desc[d] += qw[fi]
+			}
+		}
+		for _, d := range ix.iscoOf[f.key] {
+			if s.docLabel[d] != -1 {
+				isco[d] += qw[fi]
+			}
+		}
+	}
+	hits := make([]hit, 0, len(s.docTouched))
+	for _, d := range s.docTouched {
+		best := float64(s.docBest[d])
+		score := best + wDocCoverage*float64(s.docCov[d]/qnorm) +
+			wDescription*float64(desc[d]/qnorm) + wISCO*float64(isco[d]/qnorm)
+		if l := s.docLabel[d]; l >= 0 && ix.labelKind[l] == kindPreferred {
+			score += wPreferred
+		}
+		conf := best
+		if containsInt32(exact, d) {
+			score += exactBonus
+			conf = math.Max(conf, 0.97)
+		}
+		if conf > 1 {
+			conf = 1
+		}
+		hits = append(hits, hit{doc: int(d), score: score, conf: math.Round(conf*1000) / 1000})
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].score != hits[j].score {
+			return hits[i].score > hits[j].score
+		}
+		return hits[i].doc < hits[j].doc
+	})
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
+
+func containsInt32(xs []int32, x int32) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}

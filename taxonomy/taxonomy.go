@@ -1,0 +1,308 @@
+package taxonomy
+
+import (
+	"sort"
+	"strings"
+	"sync"
+)
+
+// ESCO URI prefixes.
+const (
+	escoOccupationPrefix = "http://data.europa.eu/esco/occupation/"
+	escoSkillPrefix      = "http://data.europa.eu/esco/skill/"
+	projectOccPrefix     = "urn:werkmatch:occupation:"
+	projectSkillPrefix   = "urn:werkmatch:skill:"
+)
+
+// Attribution is the line to show wherever ESCO-derived results are shown.
+const Attribution = "This service uses the ESCO classification of the European Commission."
+
+// Candidate is one ranked answer of a search: a concept and how sure the
+// taxonomy is that the query means it.
+type Candidate struct {
+	URI        string  `json:"uri"`
+	Label      string  `json:"label"`
+	ISCO       string  `json:"isco,omitempty"`
+	Confidence float64 `json:"confidence"`
+}
+
+// Occupation is an occupation concept as exposed to callers.
+type Occupation struct {
+	URI       string   `json:"uri"`
+	ISCO      string   `json:"isco"`
+	Label     string   `json:"label"`
+	AltLabels []string `json:"alt_labels,omitempty"`
+	Branches  []string `json:"branches,omitempty"`
+	Essential []string `json:"essential,omitempty"`
+	Optional  []string `json:"optional,omitempty"`
+}
+
+// Skill is a skill concept as exposed to callers.
+type Skill struct {
+	URI       string   `json:"uri"`
+	Label     string   `json:"label"`
+	AltLabels []string `json:"alt_labels,omitempty"`
+}
+
+// occRec is the internal occupation record.
+type occRec struct {
+	uri, isco, label string
+	alts, hidden     []string
+	desc             string
+	branches         []string
+	essential        []string
+	optional         []string
+}
+
+// skillRec is the internal skill record.
+type skillRec struct {
+	uri, label   string
+	alts, hidden []string
+	desc         string
+	broader      []string
+	related      []string
+}
+
+// Taxonomy holds occupations, skills, their relations and the search
+// indexes over their labels. It is immutable after construction and safe
+// for concurrent use.
+type Taxonomy struct {
+	occs       []occRec
+	skills     []skillRec
+	occByURI   map[string]int
+	skillByURI map[string]int
+	iscoLabels map[string][]string // ISCO code (any level) -> labels
+	groupLabel map[string]string   // skill group / ISCO group URI -> label
+
+	occIdx   *index
+	skillIdx *index
+
+	synOnce sync.Once
+	syn     [][]string
+}
+
+// finish builds lookup maps and search indexes.
+func (t *Taxonomy) finish() {
+	t.occByURI = make(map[string]int, len(t.occs))
+	for i := range t.occs {
+		t.occByURI[t.occs[i].uri] = i
+	}
+	t.skillByURI = make(map[string]int, len(t.skills))
+	for i := range t.skills {
+		t.skillByURI[t.skills[i].uri] = i
+	}
+	if t.iscoLabels == nil {
+		t.iscoLabels = map[string][]string{}
+	}
+	occDocs := make([]document, len(t.occs))
+	for i, o := range t.occs {
+		d := document{labels: make([]docLabel, 0, 1+len(o.alts)+len(o.hidden))}
+		d.labels = append(d.labels, docLabel{text: o.label, kind: kindPreferred})
+		for _, a := range o.alts {
+			d.labels = append(d.labels, docLabel{text: a, kind: kindAlt})
+		}
+		for _, h := range o.hidden {
+			d.labels = append(d.labels, docLabel{text: h, kind: kindHidden})
+		}
+		d.extra = o.desc
+		if o.isco != "" {
+			d.extra2 = strings.Join(t.iscoLabels[o.isco], " ")
+		}
+		occDocs[i] = d
+	}
+	t.occIdx = buildIndex(occDocs)
+	skillDocs := make([]document, len(t.skills))
+	for i, s := range t.skills {
+		d := document{labels: make([]docLabel, 0, 1+len(s.alts)+len(s.hidden))}
+		d.labels = append(d.labels, docLabel{text: s.label, kind: kindPreferred})
+		for _, a := range s.alts {
+			d.labels = append(d.labels, docLabel{text: a, kind: kindAlt})
+		}
+		for _, h := range s.hidden {
+			d.labels = append(d.labels, docLabel{text: h, kind: kindHidden})
+		}
+		d.extra = s.desc
+		skillDocs[i] = d
+	}
+	t.skillIdx = buildIndex(skillDocs)
+}
+
+// SearchOccupations ranks occupations for a title as typed. limit <= 0
+// means 10.
+func (t *Taxonomy) SearchOccupations(q string, limit int) []Candidate {
+	if limit <= 0 {
+		limit = 10
+	}
+	if i, ok := t.occByURI[strings.TrimSpace(q)]; ok {
+		o := t.occs[i]
+		return []Candidate{{URI: o.uri, Label: o.label, ISCO: o.isco, Confidence: 1}}
+	}
+	hits := t.occIdx.search(q, limit)
+	out := make([]Candidate, len(hits))
+	for i, h := range hits {
+		o := &t.occs[h.doc]
+		out[i] = Candidate{URI: o.uri, Label: o.label, ISCO: o.isco, Confidence: h.conf}
+	}
+	return out
+}
+
+// SearchSkills ranks skills for a term as typed. limit <= 0 means 10.
+func (t *Taxonomy) SearchSkills(q string, limit int) []Candidate {
+	if limit <= 0 {
+		limit = 10
+	}
+	if i, ok := t.skillByURI[strings.TrimSpace(q)]; ok {
+		s := t.skills[i]
+		return []Candidate{{URI: s.uri, Label: s.label, Confidence: 1}}
+	}
+	hits := t.skillIdx.search(q, limit)
+	out := make([]Candidate, len(hits))
+	for i, h := range hits {
+		s := &t.skills[h.doc]
+		out[i] = Candidate{URI: s.uri, Label: s.label, Confidence: h.conf}
+	}
+	return out
+}
+
+// ResolveThreshold is the confidence a label search needs before
+// ResolveOccupation or ResolveSkill accept its best answer.
+const ResolveThreshold = 0.8
+
+// ResolveOccupation maps an occupation URI or label to an occupation URI.
+func (t *Taxonomy) ResolveOccupation(term string) (string, bool) {
+	term = strings.TrimSpace(term)
+	if term == "" {
+		return "", false
+	}
+	if _, ok := t.occByURI[term]; ok {
+		return term, true
+	}
+	hits := t.occIdx.search(term, 2)
+	if len(hits) == 0 || hits[0].conf < ResolveThreshold {
+		return "", false
+	}
+	return t.occs[hits[0].doc].uri, true
+}
+
+// ResolveSkill maps a skill URI or label to a skill URI.
+func (t *Taxonomy) ResolveSkill(term string) (string, bool) {
+	term = strings.TrimSpace(term)
+	if term == "" {
+		return "", false
+	}
+	if _, ok := t.skillByURI[term]; ok {
+		return term, true
+	}
+	hits := t.skillIdx.search(term, 2)
+	if len(hits) == 0 || hits[0].conf < ResolveThreshold {
+		return "", false
+	}
+	return t.skills[hits[0].doc].uri, true
+}
+
+// ISCO returns the 4-digit ISCO-08 group of an occupation, or "".
+func (t *Taxonomy) ISCO(occupationURI string) string {
+	if i, ok := t.occByURI[occupationURI]; ok {
+		return t.occs[i].isco
+	}
+	return ""
+}
+
+// RelatedSkills returns the broader and related skills of a skill.
+func (t *Taxonomy) RelatedSkills(skillURI string) []string {
+	i, ok := t.skillByURI[skillURI]
+	if !ok {
+		return nil
+	}
+	s := &t.skills[i]
+	if len(s.broader)+len(s.related) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(s.broader)+len(s.related))
+	out = append(out, s.broader...)
+	out = append(out, s.related...)
+	return out
+}
+
+// OccupationSkills returns the essential and optional skills of an
+// occupation when those relations are loaded.
+func (t *Taxonomy) OccupationSkills(occupationURI string) (essential, optional []string) {
+	if i, ok := t.occByURI[occupationURI]; ok {
+		return t.occs[i].essential, t.occs[i].optional
+	}
+	return nil, nil
+}
+
+// Label returns the preferred label of an occupation or skill URI, or "".
+func (t *Taxonomy) Label(uri string) string {
+	if i, ok := t.occByURI[uri]; ok {
+		return t.occs[i].label
+	}
+	if i, ok := t.skillByURI[uri]; ok {
+		return t.skills[i].label
+	}
+	return t.groupLabel[uri]
+}
+
+// Occupations returns all occupations in a stable order.
+func (t *Taxonomy) Occupations() []Occupation {
+	out := make([]Occupation, len(t.occs))
+	for i, o := range t.occs {
+		out[i] = Occupation{
+			URI: o.uri, ISCO: o.isco, Label: o.label,
+			AltLabels: append([]string(nil), o.alts...),
+			Branches:  append([]string(nil), o.branches...),
+			Essential: append([]string(nil), o.essential...),
+			Optional:  append([]string(nil), o.optional...),
+		}
+	}
+	return out
+}
+
+// Skills returns all skills in a stable order.
+func (t *Taxonomy) Skills() []Skill {
+	out := make([]Skill, len(t.skills))
+	for i, s := range t.skills {
+		out[i] = Skill{URI: s.uri, Label: s.label, AltLabels: append([]string(nil), s.alts...)}
+	}
+	return out
+}
+
+// Stats returns the number of occupations and skills loaded.
+func (t *Taxonomy) Stats() (occupations, skills int) { return len(t.occs), len(t.skills) }
+
+// SynonymSets returns sets of equivalent terms for full-text synonym
+// sources: for each concept, its single-word labels (preferred and
+// alternative), lower-cased, when there are at least two. Sets are capped
+// in size so the synonym source stays modest.
+func (t *Taxonomy) SynonymSets() [][]string {
+	t.synOnce.Do(func() {
+		const maxSet = 12
+		add := func(labels []string) {
+			seen := map[string]bool{}
+			var set []string
+			for _, l := range labels {
+				l = strings.ToLower(strings.TrimSpace(l))
+				if l == "" || strings.ContainsAny(l, " /()'") || seen[l] {
+					continue
+				}
+				seen[l] = true
+				set = append(set, l)
+				if len(set) == maxSet {
+					break
+				}
+			}
+			if len(set) >= 2 {
+				t.syn = append(t.syn, set)
+			}
+		}
+		for _, o := range t.occs {
+			add(append([]string{o.label}, o.alts...))
+		}
+		for _, s := range t.skills {
+			add(append([]string{s.label}, s.alts...))
+		}
+		sort.SliceStable(t.syn, func(i, j int) bool { return t.syn[i][0] < t.syn[j][0] })
+	})
+	return t.syn
+}
