@@ -26,6 +26,10 @@ type Query struct {
 	// Today is the reference date (YYYY-MM-DD) for availability checks;
 	// empty means the current date.
 	Today string
+	// Municipalities restricts vacancy->profiles matches to profiles of
+	// these CBS municipality codes (an accountmanager's regions); nil means
+	// all. A non-nil empty list matches no profile.
+	Municipalities []string
 }
 
 // Limits of a match answer.

@@ -1,0 +1,603 @@
+package matcher
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// EngineOptions configure an Engine.
+type EngineOptions struct {
+	Locator  Locator          // required (geo.Table implements it)
+	Taxonomy Taxonomy         // may be nil: terms matched on NormaliseTerm form only
+	Workers  int              // parallel evaluation; 0 = runtime.GOMAXPROCS(0)
+	Now      func() time.Time // nil = time.Now; reference date for availability / closes_at
+}
+
+// Engine is the in-memory ranking core: it holds the compiled features of
+// every active profile and vacancy and answers matches in both directions.
+// All methods are safe for concurrent use; queries see a consistent
+// snapshot and never wait for writers.
+type Engine struct {
+	loc     Locator
+	tax     Taxonomy
+	workers int
+	now     func() time.Time
+	skills  *dict
+	occs    *dict
+	prof    *table[profX]
+	vac     *table[vacX]
+}
+
+// minDelta is the smallest delta segment (rows) of a table.
+const minDelta = 1024
+
+// parallelMin is the number of base rows above which a scan is split
+// across workers.
+const parallelMin = 32768
+
+// NewEngine returns an empty engine.
+func NewEngine(opts EngineOptions) *Engine {
+	e := &Engine{loc: opts.Locator, tax: opts.Taxonomy, workers: opts.Workers, now: opts.Now,
+		skills: newDict(), occs: newDict()}
+	if e.workers <= 0 {
+		e.workers = runtime.GOMAXPROCS(0)
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	e.prof = newTable[profX](true, minDelta, profileIDF)
+	e.vac = newTable[vacX](false, minDelta, nil)
+	return e
+}
+
+// UpsertProfile adds or replaces a profile. The caller has validated it.
+func (e *Engine) UpsertProfile(p *Profile) {
+	if p == nil {
+		return
+	}
+	rec, _ := e.compileProfile(p, true)
+	e.prof.upsert([]record[profX]{rec})
+}
+
+// UpsertProfiles adds or replaces many profiles as one atomic step; a large
+// batch is folded straight into the compacted base.
+func (e *Engine) UpsertProfiles(ps []*Profile) {
+	recs := make([]record[profX], 0, len(ps))
+	for _, p := range ps {
+		if p != nil {
+			rec, _ := e.compileProfile(p, true)
+			recs = append(recs, rec)
+		}
+	}
+	e.prof.upsert(recs)
+}
+
+// DeleteProfile removes a profile; false when it was not held.
+func (e *Engine) DeleteProfile(id string) bool { return e.prof.remove(id) }
+
+func (e *Engine) vacancyRec(v *Vacancy) record[vacX] {
+	c := *v
+	c.Description = ""
+	c.Normalise()
+	q := e.compileVacancy(&c, true)
+	q.x.src = &c
+	return vacancyRecord(q, c.Postcode4)
+}
+
+// UpsertVacancy adds or replaces a vacancy. The caller has validated it.
+func (e *Engine) UpsertVacancy(v *Vacancy) {
+	if v == nil {
+		return
+	}
+	e.vac.upsert([]record[vacX]{e.vacancyRec(v)})
+}
+
+// UpsertVacancies adds or replaces many vacancies as one atomic step.
+func (e *Engine) UpsertVacancies(vs []*Vacancy) {
+	recs := make([]record[vacX], 0, len(vs))
+	for _, v := range vs {
+		if v != nil {
+			recs = append(recs, e.vacancyRec(v))
+		}
+	}
+	e.vac.upsert(recs)
+}
+
+// DeleteVacancy removes a vacancy; false when it was not held.
+func (e *Engine) DeleteVacancy(id string) bool { return e.vac.remove(id) }
+
+// Counts returns how many profiles and vacancies the engine holds.
+func (e *Engine) Counts() (profiles, vacancies int) { return e.prof.counts(), e.vac.counts() }
+
+// VacancyEmployer returns the employer of a held vacancy.
+func (e *Engine) VacancyEmployer(id string) (employerID string, ok bool) {
+	s, ref, ok := e.vac.lookup(id)
+	if !ok {
+		return "", false
+	}
+	seg, i := s.row(ref)
+	return seg.xs[i].src.EmployerID, true
+}
+
+// ProfileMunicipality returns the municipality code of a held profile.
+func (e *Engine) ProfileMunicipality(id string) (municipality string, ok bool) {
+	s, ref, ok := e.prof.lookup(id)
+	if !ok {
+		return "", false
+	}
+	seg, i := s.row(ref)
+	return fmt.Sprintf("%04d", seg.xs[i].muni), true
+}
+
+// compact rebuilds both bases now (tests and benchmarks).
+func (e *Engine) compact() {
+	e.prof.compactNow()
+	e.vac.compactNow()
+}
+
+// qopts are a validated Query.
+type qopts struct {
+	limit int
+	w     Weights
+	today uint16
+	muni  *[157]uint64 // nil: all municipalities
+}
+
+func (e *Engine) prepare(q Query) (*qopts, error) {
+	o := &qopts{limit: q.Limit}
+	var ve ValidationError
+	switch {
+	case q.Limit < 0:
+		ve.add("limit", "must not be negative")
+	case q.Limit == 0:
+		o.limit = DefaultLimit
+	case q.Limit > MaxLimit:
+		o.limit = MaxLimit
+	}
+	w, err := normWeights(q.Weights)
+	if err != nil {
+		ve.Fields = append(ve.Fields, err.(*ValidationError).Fields...)
+	}
+	o.w = w
+	if q.Today != "" {
+		d, ok := dayOf(q.Today)
+		if !ok || !ValidDate(q.Today) {
+			ve.add("today", "must be a date as YYYY-MM-DD")
+		}
+		o.today = d
+	} else {
+		o.today = clampDay(e.now().Unix() / 86400)
+	}
+	if q.Municipalities != nil {
+		o.muni = new([157]uint64)
+		for _, m := range q.Municipalities {
+			if n, err := strconv.Atoi(m); err == nil && n >= 0 && n <= 9999 && len(m) == 4 {
+				o.muni[n>>6] |= 1 << (uint(n) & 63)
+			}
+		}
+	}
+	if len(ve.Fields) > 0 {
+		return nil, &ve
+	}
+	return o, nil
+}
+
+// fwd is one vacancy->profiles query.
+type fwd struct {
+	vq       *vacQuery
+	o        *qopts
+	startDay uint16
+	open     bool
+	nItems   int
+	wItem    [maxItems]float64
+}
+
+type scanStats struct{ considered, scored int }
+
+func (f *fwd) key(h *rowHead, x *profX, terms []uint32, d float64) float64 {
+	if f.open {
+		return openKey(x)
+	}
+	t := terms[h.termOff : h.termOff+h.nTerms()]
+	s, _, _, _, _ := pairScore(&f.o.w, x, h.radius, t[:h.nA], t[h.nA:], &f.vq.x, f.vq.exp, &f.wItem, f.nItems, d)
+	return s
+}
+
+// accept applies the profile-side hard filters other than distance.
+func (f *fwd) accept(x *profX) bool {
+	if x.flags&pMeedoen != 0 || !hardOK(x, &f.vq.x, f.startDay) {
+		return false
+	}
+	return f.o.muni == nil || f.o.muni[x.muni>>6]&(1<<(x.muni&63)) != 0
+}
+
+func (f *fwd) scanGroups(s *snapshot[profX], g0, g1 int, top *topN, st *scanStats) {
+	b := s.base
+	lat, lon := f.vq.lat, f.vq.lon
+	for gi := g0; gi < g1; gi++ {
+		g := &b.groups[gi]
+		d := distKm(lat, lon, g.lat, g.lon)
+		if !(d <= float64(g.maxRadius)) {
+			continue
+		}
+		for i := g.start; i < g.end; i++ {
+			h := &b.heads[i]
+			if float64(h.radius) < d {
+				break
+			}
+			st.considered++
+			x := &b.xs[i]
+			if !f.accept(x) || !visible(&b.del[i], s.version) {
+				continue
+			}
+			st.scored++
+			top.push(f.key(h, x, b.terms, d), i)
+		}
+	}
+}
+
+func (f *fwd) scanDelta(s *snapshot[profX], top *topN, st *scanStats) {
+	dl := s.delta
+	for i := 0; i < s.deltaN; i++ {
+		h := &dl.heads[i]
+		d := distKm(f.vq.lat, f.vq.lon, h.lat, h.lon)
+		if !(d <= float64(h.radius)) {
+			continue
+		}
+		st.considered++
+		x := &dl.xs[i]
+		if !f.accept(x) || !visible(&dl.del[i], s.version) {
+			continue
+		}
+		st.scored++
+		top.push(f.key(h, x, dl.terms, d), uint32(i)|refDelta)
+	}
+}
+
+func (e *Engine) newFwd(v *Vacancy, o *qopts, s *snapshot[profX]) *fwd {
+	c := *v
+	c.Normalise()
+	vq := e.compileVacancy(&c, false)
+	f := &fwd{vq: vq, o: o, open: vq.x.flags&vOpenHiring != 0, nItems: len(vq.items)}
+	itemWeights(vq.itemIDs(), int(vq.x.nReq), s.idf, s.idfMax, &f.wItem)
+	return f
+}
+
+func (e *Engine) prepareFwd(v *Vacancy, q Query) (*fwd, *snapshot[profX], *MatchResult, error) {
+	if v == nil {
+		return nil, nil, nil, &ValidationError{Fields: []FieldError{{Field: "vacancy", Message: "must be given"}}}
+	}
+	o, err := e.prepare(q)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s := e.prof.snap()
+	f := e.newFwd(v, o, s)
+	res := &MatchResult{Results: []Match{}, Weights: o.w, OpenHiring: f.open, Unrecognised: dedupe(f.vq.unrec)}
+	return f, s, res, nil
+}
+
+// MatchVacancy ranks the held profiles for a vacancy (stored or ad hoc).
+func (e *Engine) MatchVacancy(ctx context.Context, v *Vacancy, q Query) (*MatchResult, error) {
+	f, s, res, err := e.prepareFwd(v, q)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ok, start := vacancyOpen(&f.vq.x, f.o.today)
+	if !ok {
+		return res, nil
+	}
+	f.startDay = start
+	idOf := s.id
+	top := newTopN(f.o.limit, idOf)
+	var st scanStats
+	groups := s.base.groups
+	nw := e.workers
+	if nw > 1 && len(s.base.heads) >= parallelMin && len(groups) >= nw {
+		tops := make([]*topN, nw)
+		stats := make([]scanStats, nw)
+		var wg sync.WaitGroup
+		bounds := splitGroups(groups, nw)
+		for w := range nw {
+			tops[w] = newTopN(f.o.limit, idOf)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f.scanGroups(s, bounds[w], bounds[w+1], tops[w], &stats[w])
+			}()
+		}
+		f.scanDelta(s, top, &st)
+		wg.Wait()
+		for w := range nw {
+			for _, h := range tops[w].h {
+				top.push(h.key, h.ref)
+			}
+			st.considered += stats[w].considered
+			st.scored += stats[w].scored
+		}
+	} else {
+		f.scanGroups(s, 0, len(groups), top, &st)
+		f.scanDelta(s, top, &st)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.Considered, res.Scored = st.considered, st.scored
+	e.fillForward(res, f, s, top.sorted())
+	return res, nil
+}
+
+// splitGroups cuts groups into n ranges of about equal row counts.
+func splitGroups(groups []group, n int) []int {
+	total := 0
+	if len(groups) > 0 {
+		total = int(groups[len(groups)-1].end)
+	}
+	b := make([]int, n+1)
+	gi := 0
+	for w := 1; w < n; w++ {
+		target := total * w / n
+		for gi < len(groups) && int(groups[gi].end) <= target {
+			gi++
+		}
+		b[w] = gi
+	}
+	b[n] = len(groups)
+	return b
+}
+
+func (e *Engine) fillForward(res *MatchResult, f *fwd, s *snapshot[profX], hits []hit) {
+	for _, h := range hits {
+		seg, i := s.row(h.ref)
+		pv := viewOf(&seg.heads[i], &seg.xs[i], seg.terms)
+		d := distKm(f.vq.lat, f.vq.lon, pv.h.lat, pv.h.lon)
+		score, ex := explainPair(f.vq, &f.wItem, &f.o.w, &pv, d, f.o.today)
+		res.Results = append(res.Results, Match{ProfileID: seg.ids[i], Score: score, Explanation: ex})
+	}
+}
+
+// MatchVacancyID ranks the held profiles for a held vacancy.
+func (e *Engine) MatchVacancyID(ctx context.Context, id string, q Query) (*MatchResult, error) {
+	s, ref, ok := e.vac.lookup(id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	seg, i := s.row(ref)
+	return e.MatchVacancy(ctx, seg.xs[i].src, q)
+}
+
+// RankProfiles applies the same hard filters and score to the given
+// profile ids only (unknown ids are skipped).
+func (e *Engine) RankProfiles(ctx context.Context, v *Vacancy, ids []string, q Query) (*MatchResult, error) {
+	if v == nil {
+		return nil, &ValidationError{Fields: []FieldError{{Field: "vacancy", Message: "must be given"}}}
+	}
+	o, err := e.prepare(q)
+	if err != nil {
+		return nil, err
+	}
+	s, refs := e.prof.lookupMany(ids)
+	f := e.newFwd(v, o, s)
+	res := &MatchResult{Results: []Match{}, Weights: o.w, OpenHiring: f.open, Unrecognised: dedupe(f.vq.unrec)}
+	ok, start := vacancyOpen(&f.vq.x, o.today)
+	if !ok {
+		return res, nil
+	}
+	f.startDay = start
+	top := newTopN(o.limit, s.id)
+	var st scanStats
+	slices.Sort(refs)
+	refs = slices.Compact(refs)
+	for _, ref := range refs {
+		seg, i := s.row(ref)
+		h := &seg.heads[i]
+		d := distKm(f.vq.lat, f.vq.lon, h.lat, h.lon)
+		if !(d <= float64(h.radius)) {
+			continue
+		}
+		st.considered++
+		x := &seg.xs[i]
+		if !f.accept(x) || !visible(&seg.del[i], s.version) {
+			continue
+		}
+		st.scored++
+		top.push(f.key(h, x, seg.terms, d), ref)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.Considered, res.Scored = st.considered, st.scored
+	e.fillForward(res, f, s, top.sorted())
+	return res, nil
+}
+
+// MatchProfileID ranks the open vacancies for a held profile.
+func (e *Engine) MatchProfileID(ctx context.Context, id string, q Query) (*MatchResult, error) {
+	s, ref, ok := e.prof.lookup(id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	seg, i := s.row(ref)
+	pv := viewOf(&seg.heads[i], &seg.xs[i], seg.terms)
+	var unrec []string
+	for _, id := range pv.skills {
+		if k := e.skills.key(id); len(k) > 0 && k[0] == '~' {
+			unrec = append(unrec, k[1:])
+		}
+	}
+	for j := 0; j+1 < len(pv.occs); j += 2 {
+		if k := e.occs.key(pv.occs[j]); len(k) > 0 && k[0] == '~' {
+			unrec = append(unrec, k[1:])
+		}
+	}
+	return e.matchProfile(ctx, &pv, unrec, q, s)
+}
+
+// MatchProfile ranks the open vacancies for a profile (held or ad hoc).
+func (e *Engine) MatchProfile(ctx context.Context, p *Profile, q Query) (*MatchResult, error) {
+	if p == nil {
+		return nil, &ValidationError{Fields: []FieldError{{Field: "profile", Message: "must be given"}}}
+	}
+	rec, unrec := e.compileProfile(p, false)
+	pv := viewOf(&rec.h, &rec.x, rec.terms)
+	return e.matchProfile(ctx, &pv, unrec, q, e.prof.snap())
+}
+
+// rev is one profile->vacancies query.
+type rev struct {
+	pv     *profView
+	o      *qopts
+	idf    []float32
+	idfMax float32
+	w      [maxItems]float64
+}
+
+func (r *rev) eval(h *rowHead, x *vacX, terms []uint32, d float64) (float64, bool) {
+	ok, start := vacancyOpen(x, r.o.today)
+	if !ok || !hardOK(&r.pv.x, x, start) {
+		return 0, false
+	}
+	if x.flags&vOpenHiring != 0 {
+		return openScore(&r.pv.x, r.o.today), true
+	}
+	t := terms[h.termOff : h.termOff+h.nTerms()]
+	items := t[:h.nA]
+	itemWeights(items, int(x.nReq), r.idf, r.idfMax, &r.w)
+	s, _, _, _, _ := pairScore(&r.o.w, &r.pv.x, r.pv.h.radius, r.pv.skills, r.pv.occs, x, t[h.nA:], &r.w, len(items), d)
+	return s, true
+}
+
+func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string, q Query, ps *snapshot[profX]) (*MatchResult, error) {
+	o, err := e.prepare(q)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := &MatchResult{Results: []Match{}, Weights: o.w, Unrecognised: dedupe(unrec)}
+	if pv.x.flags&pMeedoen != 0 {
+		return res, nil
+	}
+	s := e.vac.snap()
+	r := &rev{pv: pv, o: o, idf: ps.idf, idfMax: ps.idfMax}
+	top := newTopN(o.limit, s.id)
+	var st scanStats
+	b := s.base
+	radius := float64(pv.h.radius)
+	for gi := range b.groups {
+		g := &b.groups[gi]
+		d := distKm(pv.h.lat, pv.h.lon, g.lat, g.lon)
+		if !(d <= radius) {
+			continue
+		}
+		for i := g.start; i < g.end; i++ {
+			st.considered++
+			key, ok := r.eval(&b.heads[i], &b.xs[i], b.terms, d)
+			if !ok || !visible(&b.del[i], s.version) {
+				continue
+			}
+			st.scored++
+			top.push(key, i)
+		}
+	}
+	dl := s.delta
+	for i := 0; i < s.deltaN; i++ {
+		h := &dl.heads[i]
+		d := distKm(pv.h.lat, pv.h.lon, h.lat, h.lon)
+		if !(d <= radius) {
+			continue
+		}
+		st.considered++
+		key, ok := r.eval(h, &dl.xs[i], dl.terms, d)
+		if !ok || !visible(&dl.del[i], s.version) {
+			continue
+		}
+		st.scored++
+		top.push(key, uint32(i)|refDelta)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res.Considered, res.Scored = st.considered, st.scored
+	for _, h := range top.sorted() {
+		seg, i := s.row(h.ref)
+		src := seg.xs[i].src
+		vq := e.compileVacancy(src, false)
+		var w [maxItems]float64
+		itemWeights(vq.itemIDs(), int(vq.x.nReq), ps.idf, ps.idfMax, &w)
+		d := distKm(pv.h.lat, pv.h.lon, vq.lat, vq.lon)
+		score, ex := explainPair(vq, &w, &o.w, pv, d, o.today)
+		res.Results = append(res.Results, Match{VacancyID: seg.ids[i], Score: score, Explanation: ex})
+	}
+	return res, nil
+}
+
+// explainPair scores a pair that passed the hard filters and says why.
+func explainPair(vq *vacQuery, w *[maxItems]float64, wt *Weights, pv *profView, d float64, today uint16) (float64, Explanation) {
+	ex := Explanation{MatchedSkills: []string{}, MissingSkills: []string{},
+		DistanceKm: math.Round(d*10) / 10, HoursOverlap: hoursOverlap(&pv.x, &vq.x)}
+	if vq.x.flags&vOpenHiring != 0 {
+		baseComponents(&pv.x, pv.h.radius, &vq.x, d, &ex.Components)
+		oh := &OpenHiring{OptedIn: pv.x.flags&pOptIn != 0}
+		if pv.x.reg != regUnknown {
+			oh.RegisteredAt = dayString(pv.x.reg)
+		}
+		ex.OpenHiring = oh
+		return openScore(&pv.x, today), ex
+	}
+	score, c, full, part, k := pairScore(wt, &pv.x, pv.h.radius, pv.skills, pv.occs, &vq.x, vq.exp, w, len(vq.items), d)
+	_, ex.Contributions = combine(wt, &c)
+	ex.Components = c
+	for i, it := range vq.items {
+		bit := uint64(1) << uint(i)
+		switch {
+		case full&bit != 0 && it.required:
+			ex.MatchedSkills = append(ex.MatchedSkills, it.label)
+		case full&bit != 0:
+			ex.MatchedPreferred = append(ex.MatchedPreferred, it.label)
+		case part&bit != 0:
+			ex.PartialSkills = append(ex.PartialSkills, it.label)
+			if it.required {
+				ex.MissingSkills = append(ex.MissingSkills, it.label)
+			}
+		case it.required:
+			ex.MissingSkills = append(ex.MissingSkills, it.label)
+		}
+	}
+	switch {
+	case k == 5:
+		ex.Occupation = "same"
+	case k > 0:
+		ex.Occupation = "isco" + strconv.Itoa(k)
+	case k == 0:
+		ex.Occupation = "none"
+	default:
+		ex.Occupation = "unspecified"
+	}
+	return score, ex
+}
+
+func dedupe(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	out := ss[:0:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,425 @@
+package matcher
+
+import (
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
+
+// The core's storage: a table of compiled rows, kept as an immutable base
+// segment (rows sorted by PC4 and, within a PC4, by travel radius
+// descending, with a group index per PC4) plus an append-only delta
+// segment, both in struct-of-arrays form (row heads, extra fields, deletion
+// versions, ids, one shared term arena).
+//
+// Versions (MVCC): every write takes the next version. An upsert marks the
+// row it replaces as deleted at that version and appends the new row to the
+// delta; a delete only marks. The writer then publishes a new snapshot
+// {version, base, delta, delta length} with one atomic pointer store. A
+// reader loads the snapshot once and sees a row when it lies within the
+// published delta length and its deletion version is 0 or later than the
+// snapshot's version. Rows are never changed after publication except for
+// that deletion version (an atomic word), so readers never take a lock and
+// never see a half-applied write; a batch of upserts is one version.
+//
+// Compaction rebuilds the base from the live rows (and, for a bulk load, the
+// new rows) under the writer lock and publishes it: writers wait for it,
+// readers never do and keep their old segments for as long as they use them.
+
+const refDelta = 1 << 31
+
+// rowHead is the part of a row the storage itself needs.
+type rowHead struct {
+	lat, lon float32 // PC4 centroid, NaN when unknown
+	pc4      uint16
+	radius   uint16 // profiles: max_travel_km
+	termOff  uint32 // into the segment's term arena
+	nA, nB   uint16 // profiles: skills, occupations; vacancies: items, exp pairs
+}
+
+// nTerms is the row's length in the term arena: nA words, then nB pairs.
+func (h *rowHead) nTerms() uint32 { return uint32(h.nA) + 2*uint32(h.nB) }
+
+type record[X any] struct {
+	id    string
+	h     rowHead
+	x     X
+	terms []uint32
+}
+
+type segment[X any] struct {
+	heads  []rowHead
+	xs     []X
+	del    []uint32 // deletion version, accessed atomically; 0 = live
+	ids    []string
+	docs   []uint32
+	terms  []uint32
+	groups []group // base only
+}
+
+// group is the rows of one PC4 in the base.
+type group struct {
+	lat, lon   float32
+	start, end uint32
+	maxRadius  uint16
+	pc4        uint16
+}
+
+type snapshot[X any] struct {
+	version uint32
+	base    *segment[X]
+	delta   *segment[X]
+	deltaN  int // rows of the delta that belong to this snapshot
+	live    int
+	idf     []float32 // profiles: per skill id, from the base
+	idfMax  float32
+}
+
+func visible(del *uint32, version uint32) bool {
+	d := atomic.LoadUint32(del)
+	return d == 0 || d > version
+}
+
+// row returns the segment and index of a ref.
+func (s *snapshot[X]) row(ref uint32) (*segment[X], int) {
+	if ref&refDelta != 0 {
+		return s.delta, int(ref &^ refDelta)
+	}
+	return s.base, int(ref)
+}
+
+func (s *snapshot[X]) id(ref uint32) string {
+	seg, i := s.row(ref)
+	return seg.ids[i]
+}
+
+type table[X any] struct {
+	mu         sync.RWMutex // writers: Lock; id lookups: RLock. Scans take no lock.
+	cur        atomic.Pointer[snapshot[X]]
+	docOf      map[string]uint32
+	docRef     []uint32
+	freeDocs   []uint32
+	version    uint32
+	deltaN     int
+	deltaTerms int
+	live       int
+	dead       int
+	byRadius   bool
+	minDelta   int
+	idfFn      func(seg *segment[X], live int) ([]float32, float32)
+	compacting atomic.Bool
+	compactWG  sync.WaitGroup
+}
+
+func newTable[X any](byRadius bool, minDelta int, idfFn func(*segment[X], int) ([]float32, float32)) *table[X] {
+	t := &table[X]{docOf: map[string]uint32{}, byRadius: byRadius, minDelta: minDelta, idfFn: idfFn}
+	t.mu.Lock()
+	t.rebuildLocked(nil)
+	t.mu.Unlock()
+	return t
+}
+
+func newDelta[X any](rows, terms int) *segment[X] {
+	return &segment[X]{
+		heads: make([]rowHead, rows), xs: make([]X, rows), del: make([]uint32, rows),
+		ids: make([]string, rows), docs: make([]uint32, rows), terms: make([]uint32, terms),
+	}
+}
+
+func (t *table[X]) snap() *snapshot[X] { return t.cur.Load() }
+
+// lookup returns the snapshot and ref of an id, consistently.
+func (t *table[X]) lookup(id string) (*snapshot[X], uint32, bool) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	s := t.cur.Load()
+	doc, ok := t.docOf[id]
+	if !ok {
+		return s, 0, false
+	}
+	return s, t.docRef[doc], true
+}
+
+// lookupMany resolves ids against one snapshot; unknown ids are skipped.
+func (t *table[X]) lookupMany(ids []string) (*snapshot[X], []uint32) {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	s := t.cur.Load()
+	refs := make([]uint32, 0, len(ids))
+	for _, id := range ids {
+		if doc, ok := t.docOf[id]; ok {
+			refs = append(refs, t.docRef[doc])
+		}
+	}
+	return s, refs
+}
+
+func (t *table[X]) counts() int {
+	return t.cur.Load().live
+}
+
+func (t *table[X]) markDeleted(doc uint32, version uint32) {
+	s := t.cur.Load()
+	seg, i := s.row(t.docRef[doc])
+	atomic.StoreUint32(&seg.del[i], version)
+	t.dead++
+}
+
+func (t *table[X]) publish() {
+	old := t.cur.Load()
+	t.cur.Store(&snapshot[X]{version: t.version, base: old.base, delta: old.delta, deltaN: t.deltaN,
+		live: t.live, idf: old.idf, idfMax: old.idfMax})
+}
+
+// upsert applies a batch as one version.
+func (t *table[X]) upsert(recs []record[X]) {
+	if len(recs) == 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := t.cur.Load()
+	capRows := len(s.delta.heads)
+	terms := 0
+	for i := range recs {
+		terms += len(recs[i].terms)
+	}
+	if len(recs) > capRows/2 || terms > len(s.delta.terms)/2 {
+		// bulk: fold straight into a new base
+		t.version++
+		byID := make(map[string]int, len(recs))
+		for i := range recs {
+			byID[recs[i].id] = i
+		}
+		keep := recs[:0:0]
+		for i := range recs {
+			if byID[recs[i].id] != i {
+				continue
+			}
+			keep = append(keep, recs[i])
+			if doc, ok := t.docOf[recs[i].id]; ok {
+				t.markDeleted(doc, t.version)
+				t.live--
+			}
+		}
+		t.rebuildLocked(keep)
+		return
+	}
+	if t.deltaN+len(recs) > capRows || t.deltaTerms+terms > len(s.delta.terms) {
+		t.rebuildLocked(nil)
+		s = t.cur.Load()
+	}
+	t.version++
+	d := s.delta
+	for i := range recs {
+		r := &recs[i]
+		doc, ok := t.docOf[r.id]
+		if ok {
+			t.markDeleted(doc, t.version)
+		} else {
+			doc = t.newDoc(r.id)
+			t.live++
+		}
+		n := t.deltaN
+		h := r.h
+		h.termOff = uint32(t.deltaTerms)
+		copy(d.terms[t.deltaTerms:], r.terms)
+		t.deltaTerms += len(r.terms)
+		d.heads[n], d.xs[n], d.ids[n], d.docs[n] = h, r.x, r.id, doc
+		d.del[n] = 0
+		t.docRef[doc] = uint32(n) | refDelta
+		t.deltaN++
+	}
+	t.publish()
+	t.maybeCompact(capRows)
+}
+
+func (t *table[X]) newDoc(id string) uint32 {
+	var doc uint32
+	if n := len(t.freeDocs); n > 0 {
+		doc = t.freeDocs[n-1]
+		t.freeDocs = t.freeDocs[:n-1]
+	} else {
+		doc = uint32(len(t.docRef))
+		t.docRef = append(t.docRef, 0)
+	}
+	t.docOf[id] = doc
+	return doc
+}
+
+func (t *table[X]) remove(id string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	doc, ok := t.docOf[id]
+	if !ok {
+		return false
+	}
+	t.version++
+	t.markDeleted(doc, t.version)
+	delete(t.docOf, id)
+	t.freeDocs = append(t.freeDocs, doc)
+	t.live--
+	t.publish()
+	t.maybeCompact(len(t.cur.Load().delta.heads))
+	return true
+}
+
+// maybeCompact starts a background compaction when the delta is half full
+// or a quarter of the rows held are dead.
+func (t *table[X]) maybeCompact(capRows int) {
+	if t.deltaN < capRows/2 && t.dead <= t.live/4+t.minDelta {
+		return
+	}
+	if !t.compacting.CompareAndSwap(false, true) {
+		return
+	}
+	t.compactWG.Add(1)
+	go func() {
+		defer t.compactWG.Done()
+		t.mu.Lock()
+		t.rebuildLocked(nil)
+		t.mu.Unlock()
+		t.compacting.Store(false)
+	}()
+}
+
+// compactNow rebuilds the base synchronously (tests, after a bulk load).
+func (t *table[X]) compactNow() {
+	t.compactWG.Wait()
+	t.mu.Lock()
+	t.rebuildLocked(nil)
+	t.mu.Unlock()
+}
+
+type srcRow struct {
+	pc4    uint16
+	radius uint16
+	ref    uint32 // base index, refDelta|delta index, or refExtra|extra index
+}
+
+const refExtra = 1 << 30
+
+// rebuildLocked builds a new base from the live rows plus extra (whose
+// earlier versions the caller has already marked deleted) and an empty
+// delta, and publishes it at t.version. Caller holds t.mu.
+func (t *table[X]) rebuildLocked(extra []record[X]) {
+	old := t.cur.Load()
+	var src []srcRow
+	nTerms := 0
+	if old != nil {
+		for i := range old.base.heads {
+			if atomic.LoadUint32(&old.base.del[i]) == 0 {
+				h := &old.base.heads[i]
+				src = append(src, srcRow{h.pc4, h.radius, uint32(i)})
+				nTerms += int(h.nTerms())
+			}
+		}
+		for i := 0; i < t.deltaN; i++ {
+			if atomic.LoadUint32(&old.delta.del[i]) == 0 {
+				h := &old.delta.heads[i]
+				src = append(src, srcRow{h.pc4, h.radius, uint32(i) | refDelta})
+				nTerms += int(h.nTerms())
+			}
+		}
+	}
+	for i := range extra {
+		src = append(src, srcRow{extra[i].h.pc4, extra[i].h.radius, uint32(i) | refExtra})
+		nTerms += len(extra[i].terms)
+	}
+	// counting sort by PC4, then radius descending within a PC4
+	var count [65537]uint32
+	for _, r := range src {
+		count[int(r.pc4)+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	sorted := make([]srcRow, len(src))
+	pos := count
+	for _, r := range src {
+		sorted[pos[r.pc4]] = r
+		pos[r.pc4]++
+	}
+	src = nil
+	n := len(sorted)
+	b := &segment[X]{
+		heads: make([]rowHead, n), xs: make([]X, n), del: make([]uint32, n),
+		ids: make([]string, n), docs: make([]uint32, n), terms: make([]uint32, 0, nTerms),
+	}
+	for g := 0; g < n; {
+		e := g + 1
+		for e < n && sorted[e].pc4 == sorted[g].pc4 {
+			e++
+		}
+		if t.byRadius && e-g > 1 {
+			slices.SortStableFunc(sorted[g:e], func(a, b srcRow) int { return int(b.radius) - int(a.radius) })
+		}
+		for i := g; i < e; i++ {
+			r := sorted[i]
+			var h rowHead
+			var x X
+			var id string
+			var doc uint32
+			var terms []uint32
+			switch {
+			case r.ref&refExtra != 0:
+				rec := &extra[r.ref&^refExtra]
+				h, x, id, terms = rec.h, rec.x, rec.id, rec.terms
+				var ok bool
+				if doc, ok = t.docOf[id]; !ok {
+					doc = t.newDoc(id)
+				}
+				t.live++
+			default:
+				seg, j := old.row(r.ref)
+				h, x, id, doc = seg.heads[j], seg.xs[j], seg.ids[j], seg.docs[j]
+				terms = seg.terms[h.termOff : h.termOff+h.nTerms()]
+			}
+			h.termOff = uint32(len(b.terms))
+			b.terms = append(b.terms, terms...)
+			b.heads[i], b.xs[i], b.ids[i], b.docs[i] = h, x, id, doc
+			t.docRef[doc] = uint32(i)
+		}
+		h := &b.heads[g]
+		b.groups = append(b.groups, group{lat: h.lat, lon: h.lon, start: uint32(g), end: uint32(e),
+			maxRadius: h.radius, pc4: h.pc4})
+		g = e
+	}
+	b.groups = slices.Clip(b.groups)
+	rows := max(t.minDelta, n/16)
+	t.deltaN, t.deltaTerms, t.dead = 0, 0, 0
+	ns := &snapshot[X]{version: t.version, base: b, delta: newDelta[X](rows, rows*24), live: t.live}
+	if t.idfFn != nil {
+		ns.idf, ns.idfMax = t.idfFn(b, t.live)
+	}
+	t.cur.Store(ns)
+}
+
+// profileIDF computes the skill idf table from a profile base.
+func profileIDF(b *segment[profX], live int) ([]float32, float32) {
+	var maxID uint32
+	for i := range b.heads {
+		h := &b.heads[i]
+		for _, id := range b.terms[h.termOff : h.termOff+uint32(h.nA)] {
+			if id > maxID && id < idUnknownVacancy {
+				maxID = id
+			}
+		}
+	}
+	df := make([]uint32, maxID+1)
+	for i := range b.heads {
+		h := &b.heads[i]
+		for _, id := range b.terms[h.termOff : h.termOff+uint32(h.nA)] {
+			if id <= maxID {
+				df[id]++
+			}
+		}
+	}
+	idf := make([]float32, len(df))
+	nf := float64(len(b.heads))
+	for i, d := range df {
+		idf[i] = float32(1 + math.Log((1+nf)/(1+float64(d))))
+	}
+	return idf, float32(1 + math.Log(1+nf))
+}
