@@ -1,0 +1,268 @@
+// Command benchmarks measures werkmatch against the bars of DESIGN.md in
+// one process and one run, each figure beside the baseline it is judged
+// by: the ranking core against the Bleve baseline (same scorer, same
+// queries, identical top-20 checked), core memory per profile, bulk
+// import, restart-to-ready, durable ingest over HTTP, and cached and
+// uncached match over HTTP against a bare Gin JSON endpoint of the same
+// server.
+//
+//	go run ./benchmarks -profiles 1000000 -vacancies 500000 -queries 200
+//	go run ./benchmarks -smoke           # small, fast, exits 1 on failure
+//	go run ./benchmarks -json out.json   # also write every figure as JSON
+//
+// The method of each section is printed with its figures; the JSON keys
+// are documented in benchmarks/README.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/werkmatch/werkmatch/geo"
+	"github.com/werkmatch/werkmatch/matcher"
+)
+
+type config struct {
+	profiles, vacancies, queries int
+	baselineQueries              int
+	seed                         int64
+	dir                          string
+	jsonPath                     string
+	cpuProfile                   string
+	httpDuration                 time.Duration
+	httpClients                  int
+	ingestClients                int
+	importWriters, importChunk   int
+	pc4File                      string
+	smoke                        bool
+	skipHTTP                     bool
+}
+
+func main() {
+	var c config
+	flag.IntVar(&c.profiles, "profiles", 100000, "profiles in the corpus")
+	flag.IntVar(&c.vacancies, "vacancies", 50000, "vacancies in the corpus")
+	flag.IntVar(&c.queries, "queries", 200, "match queries per core series")
+	flag.IntVar(&c.baselineQueries, "baseline-queries", 0, "queries for the Bleve baseline (0 = same as -queries)")
+	flag.Int64Var(&c.seed, "seed", 1, "corpus seed")
+	flag.StringVar(&c.dir, "dir", "", "data directory for the Bleve indexes (default: a new temporary directory, removed at the end)")
+	flag.StringVar(&c.jsonPath, "json", "", "write every figure as one JSON object to this file (- = stdout)")
+	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the core vacancy->profiles series (one core) to this file")
+	flag.DurationVar(&c.httpDuration, "http-duration", 10*time.Second, "duration of each HTTP load series")
+	flag.IntVar(&c.httpClients, "http-clients", 32, "concurrent HTTP clients of the match and bare series")
+	flag.IntVar(&c.ingestClients, "ingest-clients", 64, "concurrent HTTP clients of the ingest series")
+	flag.IntVar(&c.importWriters, "import-writers", 2, "concurrent writers of the bulk import")
+	flag.IntVar(&c.importChunk, "import-chunk", 2000, "documents per write of the bulk import")
+	flag.StringVar(&c.pc4File, "pc4", "", "GeoNames PC4 file (default: the built-in coarse table)")
+	flag.BoolVar(&c.smoke, "smoke", false, "small corpus and short series for CI; exits non-zero on any failure")
+	flag.BoolVar(&c.skipHTTP, "no-http", false, "skip the HTTP sections")
+	flag.Parse()
+	if c.smoke {
+		c.profiles, c.vacancies, c.queries, c.baselineQueries = 20000, 10000, 40, 20
+		c.httpDuration, c.httpClients, c.ingestClients = 2*time.Second, 16, 32
+	}
+	if c.baselineQueries <= 0 {
+		c.baselineQueries = c.queries
+	}
+	log.SetFlags(0)
+	r, err := run(context.Background(), c, os.Stdout)
+	if err == nil && c.jsonPath != "" {
+		err = writeJSON(c.jsonPath, r)
+	}
+	if err != nil {
+		log.Printf("benchmarks: FAIL: %v", err)
+		os.Exit(1)
+	}
+	if len(r.Failures) > 0 {
+		log.Printf("benchmarks: FAIL: %s", strings.Join(r.Failures, "; "))
+		os.Exit(1)
+	}
+}
+
+func writeJSON(path string, r *Report) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	if path == "-" {
+		_, err = os.Stdout.Write(b)
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
+
+// run performs every section in order and returns the report. Failures
+// (wrong answers, HTTP errors) are collected in Report.Failures; an error
+// means a section could not run at all.
+func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
+	pr := func(format string, args ...any) { fmt.Fprintf(out, format+"\n", args...) }
+	r := &Report{
+		Profiles: c.profiles, Vacancies: c.vacancies, Queries: c.queries, BaselineQueries: c.baselineQueries,
+		Seed: c.seed, GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(),
+		GoVersion: runtime.Version(), Started: time.Now().UTC().Format(time.RFC3339),
+	}
+	pr("werkmatch benchmarks: %d profiles, %d vacancies, %d queries; %s, GOMAXPROCS=%d, NumCPU=%d",
+		c.profiles, c.vacancies, c.queries, r.GoVersion, r.GOMAXPROCS, r.NumCPU)
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				r.Revision = s.Value
+			}
+		}
+	}
+
+	loc := geo.New()
+	if c.pc4File != "" {
+		if err := loc.LoadGeoNamesFile(c.pc4File); err != nil {
+			return nil, err
+		}
+	}
+	src := newSource(c.seed)
+	q := matcher.Query{Limit: 20, Today: src.today}
+
+	// 1. core memory and load
+	pr("\n== core: load and memory ==")
+	eng, mem := loadCore(src, loc, c.profiles, c.vacancies)
+	r.Memory = mem
+	pr("method: heap in use after runtime.GC, before and after UpsertProfiles of every profile (generated in chunks of %d and dropped), then of every vacancy", loadChunk)
+	pr("core bytes/profile %.0f (%.1f MiB for %d); bytes/vacancy %.0f; load %.1fs + %.1fs",
+		mem.BytesPerProfile, mem.ProfilesHeapMiB, c.profiles, mem.BytesPerVacancy, mem.ProfileLoadS, mem.VacancyLoadS)
+
+	// 2. core match series
+	vq := queryVacancies(src, c.vacancies, c.queries)
+	pq := queryProfiles(src, c.profiles, c.queries)
+	pr("\n== core: ranking ==")
+	pr("method: %d vacancies (every %d-th of the corpus, as ad-hoc MatchVacancy) and %d profiles (MatchProfile), limit 20;", len(vq), max(1, c.vacancies/len(vq)), len(pq))
+	pr("        one core = runtime.GOMAXPROCS(1), queries one after another; all cores = GOMAXPROCS=%d, %d goroutines sharing the queries", r.GOMAXPROCS, r.GOMAXPROCS)
+	var stopProf func()
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		stopProf = func() { pprof.StopCPUProfile(); _ = f.Close() }
+	}
+	coreRes, lat, err := seriesV2P(ctx, eng, vq, q, 1)
+	if stopProf != nil {
+		stopProf()
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.CoreV2P1 = lat
+	pr("vacancy->profiles, one core:  %s", lat)
+	if _, r.CoreV2PAll, err = seriesV2P(ctx, eng, vq, q, r.GOMAXPROCS); err != nil {
+		return nil, err
+	}
+	pr("vacancy->profiles, all cores: %s", r.CoreV2PAll)
+	if r.CoreP2V1, err = seriesP2V(ctx, eng, pq, q, 1); err != nil {
+		return nil, err
+	}
+	pr("profile->vacancies, one core:  %s", r.CoreP2V1)
+	if r.CoreP2VAll, err = seriesP2V(ctx, eng, pq, q, r.GOMAXPROCS); err != nil {
+		return nil, err
+	}
+	pr("profile->vacancies, all cores: %s", r.CoreP2VAll)
+	var scored float64
+	for _, res := range coreRes {
+		scored += float64(res.Scored)
+	}
+	r.CoreMeanScored = scored / float64(len(coreRes))
+	pr("mean candidates scored per vacancy query: %.0f", r.CoreMeanScored)
+
+	// 3. bulk import
+	dir := c.dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "werkmatch-bench-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	pr("\n== bulk import ==")
+	pr("method: index.PutProfiles / PutVacancies (durable, group-committed) from %d writers, %d documents per call, into a new index in %s", c.importWriters, c.importChunk, dir)
+	ix, imp, err := bulkImport(ctx, dir, loc, src, c)
+	if err != nil {
+		return nil, err
+	}
+	r.Import = imp
+	pr("profiles: %d in %.1fs (%.0f/s); vacancies: %d in %.1fs (%.0f/s); on disk %.0f MiB",
+		c.profiles, imp.ProfilesS, imp.ProfilesPerS, c.vacancies, imp.VacanciesS, imp.VacanciesPerS, imp.DiskMiB)
+
+	// 4. Bleve baseline vs core
+	pr("\n== Bleve baseline vs core (vacancy->profiles, one core) ==")
+	maxR := float64(src.maxTravelKm) + 1
+	pr("method: index.HardFilterProfiles (one Bleve conjunction: perspectief, geo distance <= %.0f km = the largest max_travel_km + 1, hours overlap, licences, load, available_from; unscored searcher) then engine.RankProfiles over the hits;", maxR)
+	pr("        %d vacancies, GOMAXPROCS(1), interleaved per query with the core's MatchVacancy; top-20 (ids and scores) compared for every query", min(c.baselineQueries, len(vq)))
+	bl, err := baseline(ctx, ix, eng, vq[:min(c.baselineQueries, len(vq))], q, maxR)
+	if err != nil {
+		return nil, err
+	}
+	r.Baseline = bl
+	pr("baseline: %s; mean hits %.0f", bl.Baseline, bl.MeanHits)
+	pr("core:     %s", bl.Core)
+	pr("speed-up baseline/core: p50 %.1fx, p99 %.1fx; core/baseline time: p50 %.4f, p99 %.4f", bl.SpeedupP50, bl.SpeedupP99, ratio(1, bl.SpeedupP50), ratio(1, bl.SpeedupP99))
+	pr("identical top-20: %d of %d queries", bl.Identical, bl.Compared)
+	if bl.Identical != bl.Compared {
+		r.Failures = append(r.Failures, fmt.Sprintf("top-20 differs between core and baseline in %d of %d queries (first: %s)", bl.Compared-bl.Identical, bl.Compared, bl.FirstMismatch))
+	}
+
+	// 5. restart to ready
+	pr("\n== restart to ready ==")
+	pr("method: Close the index, then Open it again and load every stored profile and vacancy into a new engine (EachProfile/EachVacancy, UpsertProfiles/UpsertVacancies in chunks of %d); the old engine is dropped first", loadChunk)
+	eng = nil
+	runtime.GC()
+	ix, eng, rs, err := restart(ctx, ix, dir, loc, src)
+	if err != nil {
+		return nil, err
+	}
+	r.Restart = rs
+	pr("ready after %.1fs (open %.2fs, load %.1fs); %d profiles, %d vacancies", rs.ReadyS, rs.OpenS, rs.LoadS, rs.Profiles, rs.Vacancies)
+	if rs.Profiles != c.profiles || rs.Vacancies != c.vacancies {
+		r.Failures = append(r.Failures, fmt.Sprintf("restart loaded %d/%d, want %d/%d", rs.Profiles, rs.Vacancies, c.profiles, c.vacancies))
+	}
+
+	// 6. HTTP
+	if !c.skipHTTP {
+		pr("\n== HTTP (api.Server on loopback, in-process cache) ==")
+		h, fails, err := httpSections(ctx, c, ix, eng, src, pr)
+		if err != nil {
+			return nil, err
+		}
+		r.HTTP = h
+		r.Failures = append(r.Failures, fails...)
+	}
+	if err := ix.Close(); err != nil {
+		return nil, err
+	}
+
+	r.Bars = bars(r)
+	pr("\n== bars ==")
+	for _, b := range r.Bars {
+		met := "not met"
+		if b.Met {
+			met = "met"
+		}
+		pr("%-58s %-22s %-28s %s", b.Name, b.Bar, b.Value, met)
+	}
+	if c.profiles < 1000000 {
+		pr("(bars are stated for 1,000,000 profiles and 500,000 vacancies; this run is smaller)")
+	}
+	r.Finished = time.Now().UTC().Format(time.RFC3339)
+	return r, nil
+}
