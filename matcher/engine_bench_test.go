@@ -1,0 +1,183 @@
+package matcher
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Benchmarks of the core on the synthetic corpus of gen_test.go. The 1M
+// profile and 500k vacancy sizes are skipped under -short. Run one core:
+//
+//	go test ./matcher -run '^$' -bench . -benchmem -cpu 1
+//
+// Each benchmark reports ns/op and allocs/op over a rotating set of
+// queries, plus p50/p99 latency in ms and, for loads, bytes held per
+// profile (heap after GC, before vs after loading).
+
+var (
+	benchMu      sync.Mutex
+	benchEngines = map[string]*Engine{}
+	benchBytes   = map[string]float64{}
+)
+
+func heapInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// profileEngine returns an engine holding n generated profiles (and 2,000
+// vacancies), built once per size.
+func profileEngine(b *testing.B, n int) (*Engine, *gen) {
+	b.Helper()
+	g := newGen(1)
+	key := fmt.Sprintf("p%d", n)
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if e, ok := benchEngines[key]; ok {
+		return e, g
+	}
+	before := heapInUse()
+	e := g.engine(runtime.GOMAXPROCS(0))
+	ps := make([]*Profile, n)
+	for i := range ps {
+		ps[i] = g.Profile(i)
+	}
+	e.UpsertProfiles(ps)
+	ps = nil
+	after := heapInUse() // the profiles are garbage now; what is left is the engine
+	runtime.KeepAlive(e)
+	benchBytes[key] = float64(after-before) / float64(n)
+	vs := make([]*Vacancy, 2000)
+	for i := range vs {
+		vs[i] = g.Vacancy(i)
+	}
+	e.UpsertVacancies(vs)
+	benchEngines[key] = e
+	return e, g
+}
+
+func vacancyEngine(b *testing.B, n int) (*Engine, *gen) {
+	b.Helper()
+	g := newGen(1)
+	key := fmt.Sprintf("v%d", n)
+	benchMu.Lock()
+	defer benchMu.Unlock()
+	if e, ok := benchEngines[key]; ok {
+		return e, g
+	}
+	e := g.engine(runtime.GOMAXPROCS(0))
+	ps := make([]*Profile, 20000)
+	for i := range ps {
+		ps[i] = g.Profile(i)
+	}
+	e.UpsertProfiles(ps)
+	vs := make([]*Vacancy, n)
+	for i := range vs {
+		vs[i] = g.Vacancy(i)
+	}
+	e.UpsertVacancies(vs)
+	benchEngines[key] = e
+	return e, g
+}
+
+func reportLatency(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	ms := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))]) / 1e6 }
+	b.ReportMetric(ms(0.5), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
+}
+
+var profileSizes = []int{10_000, 100_000, 1_000_000}
+
+func BenchmarkMatchVacancy(b *testing.B) {
+	for _, n := range profileSizes {
+		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
+			if n >= 1_000_000 && testing.Short() {
+				b.Skip("1M profiles: not under -short")
+			}
+			e, g := profileEngine(b, n)
+			e.workers = runtime.GOMAXPROCS(0)
+			vs := make([]*Vacancy, 256)
+			for i := range vs {
+				vs[i] = g.Vacancy(1_000_000 + i)
+				vs[i].Status, vs[i].OpenHiring = StatusOpen, false
+				vs[i].ClosesAt = ""
+			}
+			ctx := context.Background()
+			q := Query{Limit: 20}
+			lat := make([]time.Duration, 0, b.N)
+			scored := 0
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				t0 := time.Now()
+				res, err := e.MatchVacancy(ctx, vs[i%len(vs)], q)
+				lat = append(lat, time.Since(t0))
+				if err != nil {
+					b.Fatal(err)
+				}
+				scored += res.Scored
+			}
+			b.StopTimer()
+			reportLatency(b, lat)
+			b.ReportMetric(float64(scored)/float64(len(lat)), "scored/op")
+			b.ReportMetric(benchBytes[fmt.Sprintf("p%d", n)], "B/profile")
+		})
+	}
+}
+
+func BenchmarkMatchProfile(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 500_000} {
+		b.Run(fmt.Sprintf("vacancies=%d", n), func(b *testing.B) {
+			if n >= 500_000 && testing.Short() {
+				b.Skip("500k vacancies: not under -short")
+			}
+			e, _ := vacancyEngine(b, n)
+			ids := make([]string, 256)
+			for i := range ids {
+				ids[i] = fmt.Sprintf("p%07d", i*7)
+			}
+			ctx := context.Background()
+			q := Query{Limit: 20}
+			lat := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				t0 := time.Now()
+				_, err := e.MatchProfileID(ctx, ids[i%len(ids)], q)
+				lat = append(lat, time.Since(t0))
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			reportLatency(b, lat)
+		})
+	}
+}
+
+// BenchmarkUpsertProfile measures one-by-one upserts into a 100k core
+// (delta appends, with compactions as they fall due).
+func BenchmarkUpsertProfile(b *testing.B) {
+	e, g := profileEngine(b, 100_000)
+	ps := make([]*Profile, 4096)
+	for i := range ps {
+		ps[i] = g.Profile(i * 3)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		e.UpsertProfile(ps[i%len(ps)])
+	}
+}
