@@ -186,7 +186,7 @@ func (b *bulkState) flush() {
 	ctx := durable(b.c)
 	var err error
 	if len(write) > 0 {
-		err = s.cfg.Store.PutProfiles(ctx, write)
+		err = storeErr(s.cfg.Store.PutProfiles(ctx, write))
 	}
 	if err == nil && len(write) > 0 {
 		s.cfg.Engine.UpsertProfiles(write)

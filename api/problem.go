@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -113,6 +114,18 @@ func problemOf(err error) *Problem {
 	}
 }
 
+// storeErr marks a failed store or search read as unavailability (503,
+// logged with its cause) unless it is one of the core's client errors: a
+// store that cannot read is a dependency failure, not a bug in the
+// request.
+func storeErr(err error) error {
+	if err == nil || errors.Is(err, matcher.ErrNotFound) || errors.Is(err, matcher.ErrInvalid) ||
+		errors.Is(err, matcher.ErrUnavailable) || errors.Is(err, matcher.ErrConflict) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", matcher.ErrUnavailable, err)
+}
+
 // clientDetail is the message of an ErrInvalid that is not a
 // ValidationError (for instance a search the index rejects). Those
 // messages name the parameter and value the client sent, never a document.
@@ -142,3 +155,6 @@ func writeProblem(c *gin.Context, p *Problem) {
 	writeJSON(c, p.Status, ProblemContentType, p)
 	c.Abort()
 }
+
+// storeGet applies storeErr to a store read.
+func storeGet[T any](v T, err error) (T, error) { return v, storeErr(err) }

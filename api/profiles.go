@@ -52,7 +52,7 @@ func (s *Server) putProfile(c *gin.Context, pr *Principal) (*reply, error) {
 	if c.GetHeader("If-Match") != "" {
 		cur := ""
 		if existed {
-			old, err := s.cfg.Store.GetProfile(c, id)
+			old, err := storeGet(s.cfg.Store.GetProfile(c, id))
 			if err != nil && !errors.Is(err, matcher.ErrNotFound) {
 				return nil, err
 			}
@@ -66,7 +66,7 @@ func (s *Server) putProfile(c *gin.Context, pr *Principal) (*reply, error) {
 	}
 	ctx := durable(c)
 	if err := s.cfg.Store.PutProfiles(ctx, []*matcher.Profile{p}); err != nil {
-		return nil, err
+		return nil, storeErr(err)
 	}
 	s.cfg.Engine.UpsertProfile(p)
 	s.cache.Invalidate(ctx)
@@ -84,7 +84,7 @@ func (s *Server) getProfile(c *gin.Context, pr *Principal) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.cfg.Store.GetProfile(c, id)
+	p, err := storeGet(s.cfg.Store.GetProfile(c, id))
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Server) deleteProfile(c *gin.Context, pr *Principal) (*reply, error) {
 		return nil, matcher.ErrNotFound
 	}
 	if c.GetHeader("If-Match") != "" {
-		old, err := s.cfg.Store.GetProfile(c, id)
+		old, err := storeGet(s.cfg.Store.GetProfile(c, id))
 		if err != nil {
 			if errors.Is(err, matcher.ErrNotFound) {
 				return nil, matcher.ErrConflict
@@ -118,7 +118,7 @@ func (s *Server) deleteProfile(c *gin.Context, pr *Principal) (*reply, error) {
 	}
 	ctx := durable(c)
 	if err := s.cfg.Store.DeleteProfile(ctx, id); err != nil {
-		return nil, err
+		return nil, storeErr(err)
 	}
 	s.cfg.Engine.DeleteProfile(id)
 	s.cache.Invalidate(ctx)

@@ -165,7 +165,7 @@ func (s *Server) searchProfiles(c *gin.Context, pr *Principal) (*reply, error) {
 	r.Municipalities = munis
 	res, err := s.cfg.Searcher.SearchProfiles(c.Request.Context(), r)
 	if err != nil {
-		return nil, err
+		return nil, storeErr(err)
 	}
 	ans := &SearchAnswer{Results: make([]SearchHit, 0, len(res.Hits)), Total: res.Total, Facets: res.Facets, From: r.From, Size: r.Size}
 	for _, h := range res.Hits {
@@ -204,7 +204,7 @@ func (s *Server) searchVacancies(c *gin.Context, pr *Principal) (*reply, error) 
 	}
 	res, err := s.cfg.Searcher.SearchVacancies(c.Request.Context(), r)
 	if err != nil {
-		return nil, err
+		return nil, storeErr(err)
 	}
 	ans := &SearchAnswer{Results: make([]SearchHit, 0, len(res.Hits)), Total: res.Total, Facets: res.Facets, From: r.From, Size: r.Size}
 	for _, h := range res.Hits {

@@ -8,6 +8,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +21,12 @@ import (
 	"github.com/werkmatch/werkmatch/cache"
 	"github.com/werkmatch/werkmatch/matcher"
 )
+
+func init() {
+	if os.Getenv(gin.EnvGinMode) == "" {
+		gin.SetMode(gin.ReleaseMode)
+	}
+}
 
 // Engine is what the api needs of the ranking core; *matcher.Engine
 // implements it.

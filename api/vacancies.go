@@ -64,7 +64,7 @@ func (s *Server) putVacancy(c *gin.Context, pr *Principal) (*reply, error) {
 	if c.GetHeader("If-Match") != "" {
 		cur := ""
 		if existed {
-			old, err := s.cfg.Store.GetVacancy(c, id)
+			old, err := storeGet(s.cfg.Store.GetVacancy(c, id))
 			if err != nil && !errors.Is(err, matcher.ErrNotFound) {
 				return nil, err
 			}
@@ -78,7 +78,7 @@ func (s *Server) putVacancy(c *gin.Context, pr *Principal) (*reply, error) {
 	}
 	ctx := durable(c)
 	if err := s.cfg.Store.PutVacancies(ctx, []*matcher.Vacancy{v}); err != nil {
-		return nil, err
+		return nil, storeErr(err)
 	}
 	s.cfg.Engine.UpsertVacancy(v)
 	s.cache.Invalidate(ctx)
@@ -98,7 +98,7 @@ func (s *Server) getVacancy(c *gin.Context, pr *Principal) (*reply, error) {
 	if _, err := s.ownVacancy(pr, id); err != nil {
 		return nil, err
 	}
-	v, err := s.cfg.Store.GetVacancy(c, id)
+	v, err := storeGet(s.cfg.Store.GetVacancy(c, id))
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +124,7 @@ func (s *Server) deleteVacancy(c *gin.Context, pr *Principal) (*reply, error) {
 		return nil, matcher.ErrNotFound
 	}
 	if c.GetHeader("If-Match") != "" {
-		old, err := s.cfg.Store.GetVacancy(c, id)
+		old, err := storeGet(s.cfg.Store.GetVacancy(c, id))
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +134,7 @@ func (s *Server) deleteVacancy(c *gin.Context, pr *Principal) (*reply, error) {
 	}
 	ctx := durable(c)
 	if err := s.cfg.Store.DeleteVacancy(ctx, id); err != nil {
-		return nil, err
+		return nil, storeErr(err)
 	}
 	s.cfg.Engine.DeleteVacancy(id)
 	s.cache.Invalidate(ctx)
