@@ -205,7 +205,8 @@ func (f *fwd) key(h *rowHead, x *profX, terms []uint32, d float64) float64 {
 		return openKey(x)
 	}
 	t := terms[h.termOff : h.termOff+h.nTerms()]
-	s, _, _, _, _ := pairScore(&f.o.w, x, h.radius, t[:h.nA], t[h.nA:], &f.vq.x, f.vq.exp, &f.wItem, f.nItems, d)
+	full, part := matchSkills(t[:h.nA], f.vq.exp)
+	s, _, _ := pairScore(&f.o.w, x, h.radius, t[h.nA:], &f.vq.x, full, part, &f.wItem, f.nItems, d)
 	return s
 }
 
@@ -220,8 +221,12 @@ func (f *fwd) accept(x *profX) bool {
 func (f *fwd) scanGroups(s *snapshot[profX], g0, g1 int, top *topN, st *scanStats) {
 	b := s.base
 	lat, lon := f.vq.lat, f.vq.lon
+	gq := newGeoQ(lat, lon)
 	for gi := g0; gi < g1; gi++ {
 		g := &b.groups[gi]
+		if gq.farther(g.lat, g.lon, g.cosLat, float64(g.maxRadius)) {
+			continue
+		}
 		d := distKm(lat, lon, g.lat, g.lon)
 		if !(d <= float64(g.maxRadius)) {
 			continue
@@ -471,8 +476,11 @@ func (r *rev) eval(h *rowHead, x *vacX, terms []uint32, d float64) (float64, boo
 	}
 	t := terms[h.termOff : h.termOff+h.nTerms()]
 	items := t[:h.nA]
-	itemWeights(items, int(x.nReq), r.idf, r.idfMax, &r.w)
-	s, _, _, _, _ := pairScore(&r.o.w, &r.pv.x, r.pv.h.radius, r.pv.skills, r.pv.occs, x, t[h.nA:], &r.w, len(items), d)
+	full, part := matchSkills(r.pv.skills, t[h.nA:])
+	if full|part != 0 {
+		itemWeights(items, int(x.nReq), r.idf, r.idfMax, &r.w)
+	}
+	s, _, _ := pairScore(&r.o.w, &r.pv.x, r.pv.h.radius, r.pv.occs, x, full, part, &r.w, len(items), d)
 	return s, true
 }
 
@@ -494,8 +502,12 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 	var st scanStats
 	b := s.base
 	radius := float64(pv.h.radius)
+	gq := newGeoQ(pv.h.lat, pv.h.lon)
 	for gi := range b.groups {
 		g := &b.groups[gi]
+		if gq.farther(g.lat, g.lon, g.cosLat, radius) {
+			continue
+		}
 		d := distKm(pv.h.lat, pv.h.lon, g.lat, g.lon)
 		if !(d <= radius) {
 			continue
@@ -555,7 +567,8 @@ func explainPair(vq *vacQuery, w *[maxItems]float64, wt *Weights, pv *profView, 
 		ex.OpenHiring = oh
 		return openScore(&pv.x, today), ex
 	}
-	score, c, full, part, k := pairScore(wt, &pv.x, pv.h.radius, pv.skills, pv.occs, &vq.x, vq.exp, w, len(vq.items), d)
+	full, part := matchSkills(pv.skills, vq.exp)
+	score, c, k := pairScore(wt, &pv.x, pv.h.radius, pv.occs, &vq.x, full, part, w, len(vq.items), d)
 	_, ex.Contributions = combine(wt, &c)
 	ex.Components = c
 	for i, it := range vq.items {

@@ -400,19 +400,46 @@ func baseComponents(px *profX, radius uint16, vx *vacX, dist float64, c *Compone
 	c.Education = levelValue(px.edu, vx.edu, eduStep)
 }
 
-// pairScore is the weighted score of a pair that passed the hard filters.
-// skills are the profile's sorted skill ids, occs its occupation pairs;
-// exp and w describe the vacancy's skill items.
-func pairScore(wt *Weights, px *profX, radius uint16, skills, occs []uint32,
-	vx *vacX, exp []uint32, w *[maxItems]float64, nItems int, dist float64) (float64, Components, uint64, uint64, int) {
+// pairScore is the weighted score of a pair that passed the hard filters,
+// given the skill items the profile holds fully and in part (matchSkills);
+// occs are the profile's occupation pairs and w the vacancy's item weights
+// (read only when some item is held).
+func pairScore(wt *Weights, px *profX, radius uint16, occs []uint32,
+	vx *vacX, full, part uint64, w *[maxItems]float64, nItems int, dist float64) (float64, Components, int) {
 	var c Components
 	baseComponents(px, radius, vx, dist, &c)
-	full, part := matchSkills(skills, exp)
 	c.Skills = skillValue(full, part, w, nItems)
 	var k int
 	c.Occupation, k = occValue(occs, vx.occ, vx.isco)
 	s, _ := combine(wt, &c)
-	return s, c, full, part, k
+	return s, c, k
+}
+
+// kmPerDegree is the length of one degree of a great circle.
+const kmPerDegree = 6371.0 * math.Pi / 180
+
+// geoQ is a query point with a cheap lower bound on distances from it.
+type geoQ struct {
+	lat, lon float32
+	cos      float64
+}
+
+func newGeoQ(lat, lon float32) geoQ {
+	return geoQ{lat: lat, lon: lon, cos: math.Cos(float64(lat) * math.Pi / 180)}
+}
+
+// farther reports whether (lat, lon) is certainly more than r km away:
+// a great-circle distance is at least R·|Δφ|, and at least
+// 2R·sqrt(cos φ1 cos φ2)·sin(Δλ/2) ≥ 0.99·R·sqrt(cos φ1 cos φ2)·Δλ for
+// Δλ up to 20°. A 1% margin covers rounding. NaN never counts as farther.
+func (q *geoQ) farther(lat, lon, cosLat float32, r float64) bool {
+	const slack = 0.99
+	dlat := math.Abs(float64(lat) - float64(q.lat))
+	if slack*kmPerDegree*dlat > r {
+		return true
+	}
+	dlon := math.Abs(float64(lon) - float64(q.lon))
+	return dlon < 20 && slack*0.99*kmPerDegree*dlon*math.Sqrt(q.cos*float64(cosLat)) > r
 }
 
 // openScore is the open-hiring score of a profile at today.

@@ -61,6 +61,7 @@ type segment[X any] struct {
 // group is the rows of one PC4 in the base.
 type group struct {
 	lat, lon   float32
+	cosLat     float32
 	start, end uint32
 	maxRadius  uint16
 	pc4        uint16
@@ -382,7 +383,8 @@ func (t *table[X]) rebuildLocked(extra []record[X]) {
 			t.docRef[doc] = uint32(i)
 		}
 		h := &b.heads[g]
-		b.groups = append(b.groups, group{lat: h.lat, lon: h.lon, start: uint32(g), end: uint32(e),
+		b.groups = append(b.groups, group{lat: h.lat, lon: h.lon,
+			cosLat: float32(math.Cos(float64(h.lat) * math.Pi / 180)), start: uint32(g), end: uint32(e),
 			maxRadius: h.radius, pc4: h.pc4})
 		g = e
 	}
