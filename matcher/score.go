@@ -77,7 +77,6 @@ const (
 	partialCredit   = 0.5
 	reqShare        = 0.8
 	prefShare       = 0.2
-	iscoStep        = 0.2
 	occUnspecified  = 0.5
 	branchNoPref    = 0.5
 	cefrStep        = 0.25
@@ -342,8 +341,11 @@ func occValue(occs []uint32, occ uint32, isco uint16) (float64, int) {
 			}
 		}
 	}
-	return iscoStep * float64(best), best
+	return iscoValue[best], best
 }
+
+// iscoValue is 0.2 × k for k shared ISCO digits.
+var iscoValue = [5]float64{0, 0.2, 0.4, 0.6, 0.8}
 
 func levelValue(have, min int8, step float64) float64 {
 	switch {
