@@ -43,15 +43,18 @@ type posting struct {
 	w     float32 // mult * idf
 }
 
-// Scoring parameters.
-const (
-	partMult     = 0.7  // compound parts against whole tokens
-	fuzzyMult    = 0.75 // typo-corrected query tokens
-	wDocCoverage = 0.12 // share of the query found anywhere in the concept's labels
-	wDescription = 0.06 // share of the query found in the description
-	wISCO        = 0.04 // share of the query found in the ISCO group labels
-	wPreferred   = 0.01 // the best label is the preferred label
-	exactBonus   = 0.25 // folded label key equal to the query's
+// Scoring parameters (variables so that evaluation runs can tune them).
+var (
+	partMult     float32 = 0.7  // compound parts against whole tokens
+	fuzzyMult    float32 = 0.75 // typo-corrected query tokens
+	wDocCoverage         = 1.5  // share of the query found anywhere in the concept's labels
+	wDescription         = 0.3  // share of the query found in the description
+	wISCO                = 0.04 // share of the query found in the ISCO group labels
+	wPreferred           = 0.01 // the best label is the preferred label
+	exactBonus           = 0.25 // folded label key equal to the query's
+	wSum                 = 0.0  // sum of label similarities / labels^sumPow
+	sumPow               = 0.5
+	wNgram               = 0.5 // char-trigram cosine of the label
 )
 
 // index is an inverted index over concept labels.
@@ -69,15 +72,23 @@ type index struct {
 	known     map[string]bool    // raw label tokens (compound parts)
 	knownF    map[string]bool    // folded label tokens
 	trigrams  map[string][]string
+	ngPost    map[string][]posting // char trigram -> labels (tf*idf)
+	ngIDF     map[string]float32
+	ngNorm    []float32 // euclidean norm per label
+	docLabels []int32   // labels per concept
 	pool      sync.Pool
 }
 
 type scratch struct {
 	labelAcc   []float32
+	ngAcc      []float32
+	seen       []bool
 	touched    []int32
 	docBest    []float32
 	docLabel   []int32
 	docCov     []float32
+	docDesc    []float32
+	docISCO    []float32
 	docSeenF   []int32
 	docTouched []int32
 }
@@ -87,6 +98,9 @@ type hit struct {
 	doc   int
 	score float64
 	conf  float64
+	label int32   // best label
+	sim   float64 // its similarity
+	cov   float64 // share of the query in the concept's labels
 }
 
 func buildIndex(docs []document) *index {
@@ -165,8 +179,10 @@ func buildIndex(docs []document) *index {
 	ix.labelDoc = make([]int32, len(labels))
 	ix.labelKind = make([]labelKind, len(labels))
 	ix.labelNorm = make([]float32, len(labels))
+	ix.docLabels = make([]int32, len(docs))
 	for li, l := range labels {
 		ix.labelDoc[li] = l.doc
+		ix.docLabels[l.doc]++
 		ix.labelKind[li] = l.kind
 		var norm float32
 		for _, f := range l.fs {
@@ -176,6 +192,7 @@ func buildIndex(docs []document) *index {
 		}
 		ix.labelNorm[li] = norm
 	}
+	ix.buildNgrams(docs)
 	for k := range ix.knownF {
 		for _, g := range trigramsOf(k) {
 			ix.trigrams[g] = append(ix.trigrams[g], k)
@@ -348,9 +365,13 @@ func (ix *index) getScratch() *scratch {
 	n := len(ix.labelDoc)
 	s := &scratch{
 		labelAcc: make([]float32, n),
+		ngAcc:    make([]float32, n),
+		seen:     make([]bool, n),
 		docBest:  make([]float32, ix.nDocs),
 		docLabel: make([]int32, ix.nDocs),
 		docCov:   make([]float32, ix.nDocs),
+		docDesc:  make([]float32, ix.nDocs),
+		docISCO:  make([]float32, ix.nDocs),
 		docSeenF: make([]int32, ix.nDocs),
 	}
 	for i := range s.docLabel {
@@ -363,11 +384,15 @@ func (ix *index) getScratch() *scratch {
 func (ix *index) putScratch(s *scratch) {
 	for _, l := range s.touched {
 		s.labelAcc[l] = 0
+		s.ngAcc[l] = 0
+		s.seen[l] = false
 	}
 	for _, d := range s.docTouched {
 		s.docBest[d] = 0
 		s.docLabel[d] = -1
 		s.docCov[d] = 0
+		s.docDesc[d] = 0
+		s.docISCO[d] = 0
 		s.docSeenF[d] = -1
 	}
 	s.touched = s.touched[:0]
@@ -425,7 +450,8 @@ func (ix *index) search(q string, limit int) []hit {
 			if qw[fi] < w {
 				w = qw[fi]
 			}
-			if s.labelAcc[p.label] == 0 {
+			if !s.seen[p.label] {
+				s.seen[p.label] = true
 				s.touched = append(s.touched, p.label)
 			}
 			s.labelAcc[p.label] += w
@@ -437,9 +463,26 @@ func (ix *index) search(q string, limit int) []hit {
 			}
 		}
 	}
+	// Character trigrams of the folded tokens: a softer label similarity.
+	qg, qgn := ix.queryGrams(toks)
+	if qgn > 0 {
+		for g, w := range qg {
+			for _, p := range ix.ngPost[g] {
+				if !s.seen[p.label] {
+					s.seen[p.label] = true
+					s.touched = append(s.touched, p.label)
+					touchDoc(ix.labelDoc[p.label])
+				}
+				s.ngAcc[p.label] += w * p.w
+			}
+		}
+	}
 	// Best label per concept.
 	for _, l := range s.touched {
 		sim := 2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l])
+		if qgn > 0 && ix.ngNorm[l] > 0 {
+			sim += float32(wNgram) * s.ngAcc[l] / (qgn * ix.ngNorm[l])
+		}
 		d := ix.labelDoc[l]
 		if sim > s.docBest[d] || (sim == s.docBest[d] && s.docLabel[d] >= 0 && ix.labelKind[l] < ix.labelKind[s.docLabel[d]]) {
 			s.docBest[d] = sim
@@ -451,48 +494,67 @@ func (ix *index) search(q string, limit int) []hit {
 		touchDoc(d)
 	}
 	// Description and ISCO evidence, only for concepts already in play.
-	desc := map[int32]float32{}
-	isco := map[int32]float32{}
 	for fi, f := range qfs {
 		for _, d := range ix.docOf[f.key] {
 			if s.docLabel[d] != -1 {
-				desc[d] += qw[fi]
+				s.docDesc[d] += qw[fi]
 			}
 		}
 		for _, d := range ix.iscoOf[f.key] {
 			if s.docLabel[d] != -1 {
-				isco[d] += qw[fi]
+				s.docISCO[d] += qw[fi]
 			}
 		}
 	}
-	hits := make([]hit, 0, len(s.docTouched))
+	// Keep the best limit concepts in a small sorted buffer.
+	if limit > len(s.docTouched) {
+		limit = len(s.docTouched)
+	}
+	top := make([]hit, 0, limit+1)
 	for _, d := range s.docTouched {
 		best := float64(s.docBest[d])
 		score := best + wDocCoverage*float64(s.docCov[d]/qnorm) +
-			wDescription*float64(desc[d]/qnorm) + wISCO*float64(isco[d]/qnorm)
+			wDescription*float64(s.docDesc[d]/qnorm) + wISCO*float64(s.docISCO[d]/qnorm)
 		if l := s.docLabel[d]; l >= 0 && ix.labelKind[l] == kindPreferred {
 			score += wPreferred
 		}
-		conf := best
-		if containsInt32(exact, d) {
+		isExact := containsInt32(exact, d)
+		if isExact {
 			score += exactBonus
+		}
+		h := hit{doc: int(d), score: score}
+		if len(top) == limit && !better(h, top[len(top)-1]) {
+			continue
+		}
+		conf := best
+		if isExact {
 			conf = math.Max(conf, 0.97)
 		}
 		if conf > 1 {
 			conf = 1
 		}
-		hits = append(hits, hit{doc: int(d), score: score, conf: math.Round(conf*1000) / 1000})
-	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].score != hits[j].score {
-			return hits[i].score > hits[j].score
+		h.conf = math.Round(conf*1000) / 1000
+		h.label, h.sim, h.cov = s.docLabel[d], best, float64(s.docCov[d]/qnorm)
+		k := len(top)
+		top = append(top, h)
+		for k > 0 && better(h, top[k-1]) {
+			top[k] = top[k-1]
+			k--
 		}
-		return hits[i].doc < hits[j].doc
-	})
-	if len(hits) > limit {
-		hits = hits[:limit]
+		top[k] = h
+		if len(top) > limit {
+			top = top[:limit]
+		}
 	}
-	return hits
+	return top
+}
+
+// better orders hits: higher score first, then lower concept index.
+func better(a, b hit) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.doc < b.doc
 }
 
 func containsInt32(xs []int32, x int32) bool {
@@ -502,4 +564,71 @@ func containsInt32(xs []int32, x int32) bool {
 		}
 	}
 	return false
+}
+
+// gramCounts returns the character trigrams of the folded tokens with
+// their counts.
+func gramCounts(toks []string) map[string]int {
+	m := make(map[string]int, len(toks)*8)
+	for _, t := range toks {
+		for _, g := range trigramsOf(foldToken(t)) {
+			m[g]++
+		}
+	}
+	return m
+}
+
+// buildNgrams indexes the labels' character trigrams (in label order, the
+// order buildIndex numbered them).
+func (ix *index) buildNgrams(docs []document) {
+	var all []map[string]int
+	df := map[string]int{}
+	for _, d := range docs {
+		for _, l := range d.labels {
+			toks := tokenize(l.text)
+			if len(toks) == 0 {
+				continue
+			}
+			m := gramCounts(toks)
+			all = append(all, m)
+			for g := range m {
+				df[g]++
+			}
+		}
+	}
+	n := float64(len(all))
+	ix.ngIDF = make(map[string]float32, len(df))
+	for g, c := range df {
+		ix.ngIDF[g] = float32(math.Log(1 + n/float64(c)))
+	}
+	ix.ngPost = make(map[string][]posting, len(df))
+	ix.ngNorm = make([]float32, len(all))
+	for li, m := range all {
+		var ss float64
+		for g, c := range m {
+			w := float32(c) * ix.ngIDF[g]
+			ss += float64(w) * float64(w)
+			ix.ngPost[g] = append(ix.ngPost[g], posting{int32(li), w})
+		}
+		ix.ngNorm[li] = float32(math.Sqrt(ss))
+	}
+}
+
+// queryGrams returns the query's trigram weights and their norm.
+func (ix *index) queryGrams(toks []string) (map[string]float32, float32) {
+	m := gramCounts(toks)
+	out := make(map[string]float32, len(m))
+	var ss float64
+	for g, c := range m {
+		idf, ok := ix.ngIDF[g]
+		if !ok {
+			idf = float32(math.Log(1 + float64(len(ix.ngNorm))))
+		}
+		w := float32(c) * idf
+		ss += float64(w) * float64(w)
+		if ok {
+			out[g] = w
+		}
+	}
+	return out, float32(math.Sqrt(ss))
 }

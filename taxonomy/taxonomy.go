@@ -73,6 +73,7 @@ type Taxonomy struct {
 	skillByURI map[string]int
 	iscoLabels map[string][]string // ISCO code (any level) -> labels
 	groupLabel map[string]string   // skill group / ISCO group URI -> label
+	counts     map[string]int      // rows read by LoadESCO
 
 	occIdx   *index
 	skillIdx *index

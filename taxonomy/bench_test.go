@@ -1,0 +1,53 @@
+package taxonomy
+
+import (
+	"sort"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	benchOnce sync.Once
+	benchTax  *Taxonomy
+	benchErr  error
+)
+
+func benchESCO(b *testing.B) *Taxonomy {
+	dir := realESCO(b)
+	benchOnce.Do(func() { benchTax, benchErr = LoadESCO(dir) })
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchTax
+}
+
+// benchQueries are titles as people type them: gender forms, compounds,
+// word order, typos, stop words.
+var benchQueries = []string{
+	"heftruckchauffeuse", "medewerker bediening", "bestuurster van een bus", "vorkheftruckbestuurder",
+	"magazijnmedewerkster", "schoonmaakster kantoren", "kokkin", "medewerker magazijn", "orderpiker",
+	"hovenierster", "verzorgende IG", "kassamedewerkster supermarkt", "productiemedewerker voedingsindustrie",
+	"administratief medewerkster", "timmerman", "elektromonteur", "pakketbezorger", "callcenter medewerker",
+	"beveiliger", "receptioniste", "vrachtwagenchauffeur CE", "medewerker groenvoorziening", "tuinman",
+	"afwasser", "helpende zorg en welzijn", "kinderopvang pedagogisch medewerker", "lasser mig mag",
+	"servicedesk medewerker ict", "teamleider productie", "docent wiskunde voortgezet onderwijs",
+}
+
+// BenchmarkSearchOccupations measures one normalisation query on the full
+// ESCO occupation set and reports the p99 latency.
+func BenchmarkSearchOccupations(b *testing.B) {
+	t := benchESCO(b)
+	lat := make([]time.Duration, 0, b.N)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		t.SearchOccupations(benchQueries[i%len(benchQueries)], 10)
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+}

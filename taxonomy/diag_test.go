@@ -1,0 +1,130 @@
+//go:build tune
+
+package taxonomy
+
+import (
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// labelText returns the text of label li of the index (test helper).
+func labelTexts(t *Taxonomy) []string {
+	var out []string
+	for _, o := range t.occs {
+		for _, l := range append(append([]string{o.label}, o.alts...), o.hidden...) {
+			if len(tokenize(l)) > 0 {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+func TestDiag(t *testing.T) {
+	if os.Getenv("DIAG") == "" {
+		t.Skip()
+	}
+	dir := realESCO(t)
+	tx, _ := readESCO(dir)
+	rng := rand.New(rand.NewPCG(1, 0x5eed))
+	type q struct {
+		label string
+		occ   int
+	}
+	var qs []q
+	for i := range tx.occs {
+		o := &tx.occs[i]
+		kept := o.alts[:0]
+		for _, a := range o.alts {
+			if rng.Float64() < 0.2 {
+				qs = append(qs, q{a, i})
+				continue
+			}
+			kept = append(kept, a)
+		}
+		o.alts = kept
+	}
+	tx.finish()
+	lt := labelTexts(tx)
+	ambiguous, n := 0, 0
+	cat := map[string][2]int{}
+	dm := map[string]int{}
+	for i, qq := range qs {
+		hs := tx.occIdx.search(qq.label, 10)
+		ex0 := tx.occIdx.exact[tx.occIdx.labelKey(tokenize(qq.label))]
+		c := "D-none"
+		switch {
+		case len(ex0) == 1 && ex0[0] == int32(qq.occ):
+			c = "A-own"
+		case containsInt32(ex0, int32(qq.occ)):
+			c = "B-own+other"
+		case len(ex0) > 0:
+			c = "C-other"
+		}
+		v := cat[c]
+		v[0]++
+		if len(hs) > 0 && hs[0].doc == qq.occ {
+			v[1]++
+		}
+		cat[c] = v
+		if len(hs) > 0 && hs[0].doc == qq.occ {
+			continue
+		}
+		if c == "D-none" {
+			r, oc := 0, -1.0
+			for j, h := range hs {
+				if h.doc == qq.occ {
+					r, oc = j+1, h.cov
+				}
+			}
+			k := "rank" + strconv.Itoa(r)
+			if r > 5 {
+				k = "rank6+"
+			}
+			if oc >= 0.999 {
+				k += "/owncov1"
+				if len(hs) > 0 && hs[0].cov < 0.999 {
+					k += "/winnercov<1"
+				}
+			}
+			dm[k]++
+		}
+		n++
+		key := tx.occIdx.labelKey(tokenize(qq.label))
+		ex := tx.occIdx.exact[key]
+		if len(ex) > 0 && !containsInt32(ex, int32(qq.occ)) {
+			ambiguous++
+		}
+		if i%7 != 0 || c != os.Getenv("DIAG") {
+			continue
+		}
+		var b strings.Builder
+		for j, h := range hs {
+			if j < 3 || h.doc == qq.occ {
+				mark := ""
+				if h.doc == qq.occ {
+					mark = "*"
+				}
+				b.WriteString("  " + mark + tx.occs[h.doc].label + " [" + lt[h.label] + "] ")
+				b.WriteString(strings.TrimRight(strings.TrimRight(strconvF(h.score), "0"), ".") + "/" + strconvF(h.sim) + "/" + strconvF(h.cov))
+			}
+		}
+		t.Logf("%q want %q:%s", qq.label, tx.occs[qq.occ].label, b.String())
+	}
+	t.Logf("D misses: %v", dm)
+	t.Logf("categories (n, top1): %v", cat)
+	t.Logf("misses %d, of which the query is exactly another concept's label: %d", n, ambiguous)
+}
+
+func strconvF(f float64) string {
+	return strings.TrimSpace(strings.Replace(strings.Replace(string(rune(0)), "\x00", "", 1)+formatF(f), " ", "", -1))
+}
+
+func formatF(f float64) string { return strconvFormat(f) }
+
+func strconvFormat(f float64) string {
+	return strconv.FormatFloat(f, 'f', 3, 64)
+}
