@@ -4,67 +4,61 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"time"
+	"runtime"
 
 	"github.com/werkmatch/werkmatch/index"
 	"github.com/werkmatch/werkmatch/matcher"
 )
 
-// baseline answers each query vacancy twice under GOMAXPROCS=1, with the
-// core (MatchVacancy) and with the Bleve baseline (HardFilterProfiles, then
-// RankProfiles over the hits), alternating per query so that both see the
-// same machine state, and compares the top-20 of both.
+// baseline answers the query vacancies under GOMAXPROCS=1 with the core
+// (MatchVacancy), then, after a GC, with the Bleve baseline
+// (HardFilterProfiles, then RankProfiles over the hits), each pass with a
+// warm-up query first, and compares the top-20 of both per query. The
+// passes are separate so that neither pays for the other's garbage.
 func baseline(ctx context.Context, ix *index.Index, eng *matcher.Engine, vs []*matcher.Vacancy, q matcher.Query, maxR float64) (BaselineStats, error) {
 	var st BaselineStats
-	core := make([]time.Duration, 0, len(vs))
-	base := make([]time.Duration, 0, len(vs))
-	var hits int
-	var coreWall, baseWall time.Duration
-	var err error
-	withProcs(1, func() {
-		for i, v := range vs {
-			t := time.Now()
-			cr, e := eng.MatchVacancy(ctx, v, q)
-			d := time.Since(t)
-			if e != nil {
-				err = e
-				return
-			}
-			t = time.Now()
-			ids, e := ix.HardFilterProfiles(ctx, v, maxR)
-			if e != nil {
-				err = e
-				return
-			}
-			br, e := eng.RankProfiles(ctx, v, ids, q)
-			bd := time.Since(t)
-			if e != nil {
-				err = e
-				return
-			}
-			if i == 0 {
-				continue // warm-up
-			}
-			core, base = append(core, d), append(base, bd)
-			coreWall += d
-			baseWall += bd
-			hits += len(ids)
-			st.Compared++
-			if diff := sameTop(cr, br); diff == "" {
-				st.Identical++
-			} else if st.FirstMismatch == "" {
-				st.FirstMismatch = fmt.Sprintf("vacancy %s: %s", v.ID, diff)
-			}
-		}
+	coreRes := make([]*matcher.MatchResult, len(vs))
+	baseRes := make([]*matcher.MatchResult, len(vs))
+	hits := make([]int, len(vs))
+	coreDs, coreWall, err := parallel(1, len(vs), func(i int) error {
+		r, err := eng.MatchVacancy(ctx, vs[i], q)
+		coreRes[i] = r
+		return err
 	})
 	if err != nil {
 		return st, err
 	}
-	st.Core = summarise(core, coreWall)
-	st.Baseline = summarise(base, baseWall)
+	runtime.GC()
+	baseDs, baseWall, err := parallel(1, len(vs), func(i int) error {
+		ids, err := ix.HardFilterProfiles(ctx, vs[i], maxR)
+		if err != nil {
+			return err
+		}
+		hits[i] = len(ids)
+		r, err := eng.RankProfiles(ctx, vs[i], ids, q)
+		baseRes[i] = r
+		return err
+	})
+	if err != nil {
+		return st, err
+	}
+	for i, v := range vs {
+		st.Compared++
+		if diff := sameTop(coreRes[i], baseRes[i]); diff == "" {
+			st.Identical++
+		} else if st.FirstMismatch == "" {
+			st.FirstMismatch = fmt.Sprintf("vacancy %s: %s", v.ID, diff)
+		}
+	}
+	st.Core = summarise(coreDs, coreWall)
+	st.Baseline = summarise(baseDs, baseWall)
 	st.SpeedupP50 = ratio(st.Baseline.P50Ms, st.Core.P50Ms)
 	st.SpeedupP99 = ratio(st.Baseline.P99Ms, st.Core.P99Ms)
-	st.MeanHits = float64(hits) / float64(max(1, st.Compared))
+	var sum int
+	for _, h := range hits {
+		sum += h
+	}
+	st.MeanHits = float64(sum) / float64(max(1, len(vs)))
 	return st, nil
 }
 

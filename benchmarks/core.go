@@ -31,7 +31,9 @@ func loadCore(src *source, loc matcher.Locator, np, nv int) (*matcher.Engine, Me
 	for i := 0; i < np; i += loadChunk {
 		ps := make([]*matcher.Profile, 0, loadChunk)
 		for j := i; j < min(np, i+loadChunk); j++ {
-			ps = append(ps, src.Profile(j))
+			p := src.Profile(j)
+			src.maxTravelKm = max(src.maxTravelKm, p.MaxTravelKm)
+			ps = append(ps, p)
 		}
 		eng.UpsertProfiles(ps)
 	}
@@ -54,12 +56,18 @@ func loadCore(src *source, loc matcher.Locator, np, nv int) (*matcher.Engine, Me
 	return eng, mem
 }
 
-// queryVacancies picks n vacancies spread evenly over the corpus.
+// queryVacancies picks n open vacancies spread evenly over the corpus
+// (from each evenly spaced index, the first open one).
 func queryVacancies(src *source, nv, n int) []*matcher.Vacancy {
 	n = max(1, min(n, nv))
-	out := make([]*matcher.Vacancy, n)
-	for i := range out {
-		out[i] = src.Vacancy(i * (nv / n))
+	out := make([]*matcher.Vacancy, 0, n)
+	for i := range n {
+		for j := i * (nv / n); j < nv; j++ {
+			if v := src.Vacancy(j); v.Status == matcher.StatusOpen {
+				out = append(out, v)
+				break
+			}
+		}
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -79,11 +80,18 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 	h.Bare = load(ctx, client, c.httpClients, c.httpDuration, get("/bench/bare", ""), http.StatusOK)
 	pr("bare Gin JSON:    %s", h.Bare)
 
-	// cached: a small set of vacancies, each answered once before the series
+	// cached: a small set of vacancies with candidates, each answered once
+	// before the series
 	const hot = 64
 	hotIDs := make([]string, 0, hot)
-	for i := range min(hot, c.vacancies) {
-		hotIDs = append(hotIDs, src.Vacancy(i).ID)
+	for i := 0; i < c.vacancies && len(hotIDs) < hot; i++ {
+		id := src.Vacancy(i).ID
+		if r, err := eng.MatchVacancyID(ctx, id, matcher.Query{Limit: 20}); err == nil && len(r.Results) > 0 {
+			hotIDs = append(hotIDs, id)
+		}
+	}
+	if len(hotIDs) == 0 {
+		return nil, nil, errors.New("no vacancy with candidates for the cached series")
 	}
 	for _, id := range hotIDs {
 		req, _ := get("/v1/vacancies/"+id+"/matches?limit=20", api.DemoAccountmanager)(0)

@@ -128,7 +128,7 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 			return nil, err
 		}
 	}
-	src := newSource(c.seed)
+	src := newSource(c.seed, loc)
 	q := matcher.Query{Limit: 20, Today: src.today}
 
 	// 1. core memory and load
@@ -143,7 +143,7 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	vq := queryVacancies(src, c.vacancies, c.queries)
 	pq := queryProfiles(src, c.profiles, c.queries)
 	pr("\n== core: ranking ==")
-	pr("method: %d vacancies (every %d-th of the corpus, as ad-hoc MatchVacancy) and %d profiles (MatchProfile), limit 20;", len(vq), max(1, c.vacancies/len(vq)), len(pq))
+	pr("method: %d open vacancies (the first open one from every %d-th of the corpus, as ad-hoc MatchVacancy) and %d profiles (MatchProfile), limit 20;", len(vq), max(1, c.vacancies/len(vq)), len(pq))
 	pr("        one core = runtime.GOMAXPROCS(1), queries one after another; all cores = GOMAXPROCS=%d, %d goroutines sharing the queries", r.GOMAXPROCS, r.GOMAXPROCS)
 	var stopProf func()
 	if c.cpuProfile != "" {
@@ -208,7 +208,7 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	pr("\n== Bleve baseline vs core (vacancy->profiles, one core) ==")
 	maxR := float64(src.maxTravelKm) + 1
 	pr("method: index.HardFilterProfiles (one Bleve conjunction: perspectief, geo distance <= %.0f km = the largest max_travel_km + 1, hours overlap, licences, load, available_from; unscored searcher) then engine.RankProfiles over the hits;", maxR)
-	pr("        %d vacancies, GOMAXPROCS(1), interleaved per query with the core's MatchVacancy; top-20 (ids and scores) compared for every query", min(c.baselineQueries, len(vq)))
+	pr("        %d vacancies, GOMAXPROCS(1), core pass then (after a GC) baseline pass, a warm-up query each; top-20 (ids and scores) compared for every query", min(c.baselineQueries, len(vq)))
 	bl, err := baseline(ctx, ix, eng, vq[:min(c.baselineQueries, len(vq))], q, maxR)
 	if err != nil {
 		return nil, err

@@ -51,8 +51,9 @@ func TestMain(m *testing.M) {
 func benchCore(b *testing.B) {
 	b.Helper()
 	benchOnce.Do(func() {
-		benchSrc = newSource(1)
-		benchEng, _ = loadCore(benchSrc, geo.New(), *benchProfiles, *benchVacancies)
+		loc := geo.New()
+		benchSrc = newSource(1, loc)
+		benchEng, _ = loadCore(benchSrc, loc, *benchProfiles, *benchVacancies)
 		benchQV = queryVacancies(benchSrc, *benchVacancies, 256)
 		benchQP = queryProfiles(benchSrc, *benchProfiles, 256)
 	})
