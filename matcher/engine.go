@@ -200,14 +200,21 @@ type fwd struct {
 
 type scanStats struct{ considered, scored int }
 
-func (f *fwd) key(h *rowHead, x *profX, terms []uint32, d float64) float64 {
+// key is the ordering key of a pair that passed the hard filters; ok is
+// false when it certainly cannot beat thr.
+func (f *fwd) key(h *rowHead, x *profX, terms []uint32, d, thr float64) (float64, bool) {
 	if f.open {
-		return openKey(x)
+		return openKey(x), true
 	}
 	t := terms[h.termOff : h.termOff+h.nTerms()]
+	var c Components
+	if !canReach(&f.o.w, x, h.radius, t[h.nA:], &f.vq.x, d, thr, &c) {
+		return 0, false
+	}
 	full, part := matchSkills(t[:h.nA], f.vq.exp)
-	s, _, _ := pairScore(&f.o.w, x, h.radius, t[h.nA:], &f.vq.x, full, part, &f.wItem, f.nItems, d)
-	return s
+	c.Skills = skillValue(full, part, &f.wItem, f.nItems)
+	s, _ := combine(&f.o.w, &c)
+	return s, true
 }
 
 // accept applies the profile-side hard filters other than distance.
@@ -242,7 +249,9 @@ func (f *fwd) scanGroups(s *snapshot[profX], g0, g1 int, top *topN, st *scanStat
 				continue
 			}
 			st.scored++
-			top.push(f.key(h, x, b.terms, d), i)
+			if k, ok := f.key(h, x, b.terms, d, top.threshold()); ok {
+				top.push(k, i)
+			}
 		}
 	}
 }
@@ -261,7 +270,9 @@ func (f *fwd) scanDelta(s *snapshot[profX], top *topN, st *scanStats) {
 			continue
 		}
 		st.scored++
-		top.push(f.key(h, x, dl.terms, d), uint32(i)|refDelta)
+		if k, ok := f.key(h, x, dl.terms, d, top.threshold()); ok {
+			top.push(k, uint32(i)|refDelta)
+		}
 	}
 }
 
@@ -415,7 +426,9 @@ func (e *Engine) RankProfiles(ctx context.Context, v *Vacancy, ids []string, q Q
 			continue
 		}
 		st.scored++
-		top.push(f.key(h, x, seg.terms, d), ref)
+		if k, ok := f.key(h, x, seg.terms, d, top.threshold()); ok {
+			top.push(k, ref)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -466,22 +479,27 @@ type rev struct {
 	w      [maxItems]float64
 }
 
-func (r *rev) eval(h *rowHead, x *vacX, terms []uint32, d float64) (float64, bool) {
-	ok, start := vacancyOpen(x, r.o.today)
-	if !ok || !hardOK(&r.pv.x, x, start) {
-		return 0, false
+func (r *rev) eval(h *rowHead, x *vacX, terms []uint32, d, thr float64) (key float64, pass, ok bool) {
+	open, start := vacancyOpen(x, r.o.today)
+	if !open || !hardOK(&r.pv.x, x, start) {
+		return 0, false, false
 	}
 	if x.flags&vOpenHiring != 0 {
-		return openScore(&r.pv.x, r.o.today), true
+		return openScore(&r.pv.x, r.o.today), true, true
 	}
 	t := terms[h.termOff : h.termOff+h.nTerms()]
+	var c Components
+	if !canReach(&r.o.w, &r.pv.x, r.pv.h.radius, r.pv.occs, x, d, thr, &c) {
+		return 0, true, false
+	}
 	items := t[:h.nA]
 	full, part := matchSkills(r.pv.skills, t[h.nA:])
 	if full|part != 0 {
 		itemWeights(items, int(x.nReq), r.idf, r.idfMax, &r.w)
 	}
-	s, _, _ := pairScore(&r.o.w, &r.pv.x, r.pv.h.radius, r.pv.occs, x, full, part, &r.w, len(items), d)
-	return s, true
+	c.Skills = skillValue(full, part, &r.w, len(items))
+	s, _ := combine(&r.o.w, &c)
+	return s, true, true
 }
 
 func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string, q Query, ps *snapshot[profX]) (*MatchResult, error) {
@@ -514,12 +532,16 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 		}
 		for i := g.start; i < g.end; i++ {
 			st.considered++
-			key, ok := r.eval(&b.heads[i], &b.xs[i], b.terms, d)
-			if !ok || !visible(&b.del[i], s.version) {
+			if !visible(&b.del[i], s.version) {
 				continue
 			}
-			st.scored++
-			top.push(key, i)
+			key, pass, ok := r.eval(&b.heads[i], &b.xs[i], b.terms, d, top.threshold())
+			if pass {
+				st.scored++
+			}
+			if ok {
+				top.push(key, i)
+			}
 		}
 	}
 	dl := s.delta
@@ -530,12 +552,16 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 			continue
 		}
 		st.considered++
-		key, ok := r.eval(h, &dl.xs[i], dl.terms, d)
-		if !ok || !visible(&dl.del[i], s.version) {
+		if !visible(&dl.del[i], s.version) {
 			continue
 		}
-		st.scored++
-		top.push(key, uint32(i)|refDelta)
+		key, pass, ok := r.eval(h, &dl.xs[i], dl.terms, d, top.threshold())
+		if pass {
+			st.scored++
+		}
+		if ok {
+			top.push(key, uint32(i)|refDelta)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -46,6 +46,12 @@ func TestGoldenRanking(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkResult(t, res)
+		small, _ := e.MatchVacancyID(ctx, v.ID, Query{Limit: 3}) // pruning keeps the prefix
+		for i := range small.Results {
+			if small.Results[i].ProfileID != res.Results[i].ProfileID || small.Results[i].Score != res.Results[i].Score {
+				t.Fatalf("%s: top-3 is not the prefix of top-15", v.ID)
+			}
+		}
 		fmt.Fprintf(&b, "vacancy %s open_hiring=%v status=%s considered=%d scored=%d\n", v.ID, res.OpenHiring, v.Status, res.Considered, res.Scored)
 		for i, m := range res.Results {
 			writeMatch(&b, i, m.ProfileID, m)

@@ -417,6 +417,17 @@ func pairScore(wt *Weights, px *profX, radius uint16, occs []uint32,
 	return s, c, k
 }
 
+// canReach fills every component but skills and reports whether the pair
+// could still reach thr with a perfect skills value (pruning before the
+// skill merge; a 1e-9 margin keeps ties that might win on id).
+func canReach(wt *Weights, px *profX, radius uint16, occs []uint32, vx *vacX, d, thr float64, c *Components) bool {
+	baseComponents(px, radius, vx, d, c)
+	c.Occupation, _ = occValue(occs, vx.occ, vx.isco)
+	ub := wt.Skills + wt.Occupation*c.Occupation + wt.Branch*c.Branch + wt.Hours*c.Hours +
+		wt.Distance*c.Distance + wt.Language*c.Language + wt.Education*c.Education
+	return ub+1e-9 >= thr
+}
+
 // kmPerDegree is the length of one degree of a great circle.
 const kmPerDegree = 6371.0 * math.Pi / 180
 

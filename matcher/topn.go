@@ -1,6 +1,9 @@
 package matcher
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // hit is one candidate in a top-N: its ordering key (higher is better) and
 // its row ref in the snapshot being scanned.
@@ -28,6 +31,14 @@ func (t *topN) worse(a, b hit) bool {
 		return a.key < b.key
 	}
 	return t.idOf(a.ref) > t.idOf(b.ref)
+}
+
+// threshold is the key a new hit must reach to enter (-Inf while not full).
+func (t *topN) threshold() float64 {
+	if len(t.h) < t.limit || t.limit == 0 {
+		return math.Inf(-1)
+	}
+	return t.h[0].key
 }
 
 // push offers a hit.
