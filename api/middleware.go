@@ -67,7 +67,12 @@ func (s *Server) observe(c *gin.Context) {
 	s.m.httpRequests.WithLabelValues(method, route, class).Inc()
 	s.m.httpDuration.WithLabelValues(method, route, class).Observe(d.Seconds())
 	lvl := slog.LevelInfo
-	if status >= 500 {
+	switch {
+	case status == 503 && route == "/readyz":
+		// expected while starting
+	case status == 503:
+		lvl = slog.LevelWarn
+	case status >= 500:
 		lvl = slog.LevelError
 	}
 	if !s.log.Enabled(c.Request.Context(), lvl) {

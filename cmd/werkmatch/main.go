@@ -1,0 +1,67 @@
+// Command werkmatch is the werkmatch server and its tools. Subcommands
+// register themselves in subcommands (serve in serve.go, gen and import
+// in their own files), so that adding one never touches this file.
+//
+//	werkmatch serve [flags]     run the HTTP API (see werkmatch serve -h)
+//	werkmatch gen [flags]       write a synthetic corpus as NDJSON
+//	werkmatch import ...        import profiles, vacancies or ESCO
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"syscall"
+)
+
+// subcommands maps a subcommand name to its entry point. ctx is cancelled
+// on SIGINT or SIGTERM. A subcommand returns flag.ErrHelp after printing
+// its own usage.
+var subcommands = map[string]func(ctx context.Context, args []string) error{}
+
+func usage() {
+	names := make([]string, 0, len(subcommands))
+	for n := range subcommands {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	fmt.Fprintf(os.Stderr, "usage: werkmatch <command> [flags]\n\ncommands:\n")
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %s\n", n)
+	}
+	fmt.Fprintf(os.Stderr, "\nwerkmatch <command> -h shows the flags of a command.\n")
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage()
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cmd, ok := subcommands[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "werkmatch: unknown command %q\n\n", args[0])
+		usage()
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := cmd(ctx, args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(os.Stderr, "werkmatch %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
