@@ -206,12 +206,12 @@ func (f *fwd) key(h *rowHead, x *profX, terms []uint32, d, thr float64) (float64
 	if f.open {
 		return openKey(x), true
 	}
-	t := terms[h.termOff : h.termOff+h.nTerms()]
+	off := h.termOff + uint32(h.nA)
 	var c Components
-	if !canReach(&f.o.w, x, h.radius, t[h.nA:], &f.vq.x, d, thr, &c) {
+	if !canReach(&f.o.w, x, h.radius, terms[off:off+2*uint32(h.nB)], &f.vq.x, d, thr, &c) {
 		return 0, false
 	}
-	full, part := matchSkills(t[:h.nA], f.vq.exp)
+	full, part := matchSkills(terms[h.termOff:off], f.vq.exp)
 	c.Skills = skillValue(full, part, &f.wItem, f.nItems)
 	s, _ := combine(&f.o.w, &c)
 	return s, true

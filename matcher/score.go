@@ -418,14 +418,18 @@ func pairScore(wt *Weights, px *profX, radius uint16, occs []uint32,
 }
 
 // canReach fills every component but skills and reports whether the pair
-// could still reach thr with a perfect skills value (pruning before the
-// skill merge; a 1e-9 margin keeps ties that might win on id).
+// could still reach thr with a perfect skills value: first with a perfect
+// occupation too (without touching the term arena), then with the real
+// one. A 1e-9 margin keeps ties that might win on id.
 func canReach(wt *Weights, px *profX, radius uint16, occs []uint32, vx *vacX, d, thr float64, c *Components) bool {
 	baseComponents(px, radius, vx, d, c)
-	c.Occupation, _ = occValue(occs, vx.occ, vx.isco)
-	ub := wt.Skills + wt.Occupation*c.Occupation + wt.Branch*c.Branch + wt.Hours*c.Hours +
+	ub := wt.Skills + wt.Branch*c.Branch + wt.Hours*c.Hours +
 		wt.Distance*c.Distance + wt.Language*c.Language + wt.Education*c.Education
-	return ub+1e-9 >= thr
+	if ub+wt.Occupation+1e-9 < thr {
+		return false
+	}
+	c.Occupation, _ = occValue(occs, vx.occ, vx.isco)
+	return ub+wt.Occupation*c.Occupation+1e-9 >= thr
 }
 
 // kmPerDegree is the length of one degree of a great circle.
