@@ -30,6 +30,8 @@ type Engine struct {
 	now     func() time.Time
 	skills  *dict
 	occs    *dict
+
+	skillCache, occCache *termCache
 	prof    *table[profX]
 	vac     *table[vacX]
 }
@@ -44,7 +46,7 @@ const parallelMin = 32768
 // NewEngine returns an empty engine.
 func NewEngine(opts EngineOptions) *Engine {
 	e := &Engine{loc: opts.Locator, tax: opts.Taxonomy, workers: opts.Workers, now: opts.Now,
-		skills: newDict(), occs: newDict()}
+		skills: newDict(), occs: newDict(), skillCache: newTermCache(), occCache: newTermCache()}
 	if e.workers <= 0 {
 		e.workers = runtime.GOMAXPROCS(0)
 	}
@@ -66,16 +68,44 @@ func (e *Engine) UpsertProfile(p *Profile) {
 }
 
 // UpsertProfiles adds or replaces many profiles as one atomic step; a large
-// batch is folded straight into the compacted base.
+// batch is compiled on all workers and folded straight into the compacted
+// base.
 func (e *Engine) UpsertProfiles(ps []*Profile) {
-	recs := make([]record[profX], 0, len(ps))
-	for _, p := range ps {
-		if p != nil {
-			rec, _ := e.compileProfile(p, true)
-			recs = append(recs, rec)
+	recs := make([]record[profX], len(ps))
+	parallel(len(ps), e.workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if ps[i] != nil {
+				recs[i], _ = e.compileProfile(ps[i], true)
+			}
+		}
+	})
+	out := recs[:0]
+	for i := range recs {
+		if ps[i] != nil {
+			out = append(out, recs[i])
 		}
 	}
-	e.prof.upsert(recs)
+	e.prof.upsert(out)
+}
+
+// parallel runs f over [0,n) in up to workers contiguous chunks.
+func parallel(n, workers int, f func(lo, hi int)) {
+	const minChunk = 2048
+	if workers <= 1 || n < 2*minChunk {
+		f(0, n)
+		return
+	}
+	chunks := min(workers, n/minChunk)
+	var wg sync.WaitGroup
+	for c := range chunks {
+		lo, hi := n*c/chunks, n*(c+1)/chunks
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // DeleteProfile removes a profile; false when it was not held.
@@ -100,13 +130,21 @@ func (e *Engine) UpsertVacancy(v *Vacancy) {
 
 // UpsertVacancies adds or replaces many vacancies as one atomic step.
 func (e *Engine) UpsertVacancies(vs []*Vacancy) {
-	recs := make([]record[vacX], 0, len(vs))
-	for _, v := range vs {
-		if v != nil {
-			recs = append(recs, e.vacancyRec(v))
+	recs := make([]record[vacX], len(vs))
+	parallel(len(vs), e.workers, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if vs[i] != nil {
+				recs[i] = e.vacancyRec(vs[i])
+			}
+		}
+	})
+	out := recs[:0]
+	for i := range recs {
+		if vs[i] != nil {
+			out = append(out, recs[i])
 		}
 	}
-	e.vac.upsert(recs)
+	e.vac.upsert(out)
 }
 
 // DeleteVacancy removes a vacancy; false when it was not held.

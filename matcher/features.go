@@ -113,23 +113,58 @@ func parseISCO(s string) uint16 {
 	return uint16(n)
 }
 
-// skillKey resolves a skill term; known reports whether the taxonomy knew it.
-func (e *Engine) skillKey(term string) (key string, known bool) {
-	if e.tax != nil {
-		if uri, ok := e.tax.ResolveSkill(term); ok {
-			return uri, true
-		}
+// termCache memoises term resolution (the taxonomy may search fuzzily,
+// and the same few thousand terms come back in every document). It stops
+// growing at maxCachedTerms entries; later new terms are resolved each time.
+type termCache struct {
+	mu sync.RWMutex
+	m  map[string]termRes
+}
+
+type termRes struct {
+	key   string
+	known bool
+}
+
+const maxCachedTerms = 1 << 18
+
+func newTermCache() *termCache { return &termCache{m: map[string]termRes{}} }
+
+func (c *termCache) resolve(term string, f func(string) (string, bool)) (string, bool) {
+	c.mu.RLock()
+	r, ok := c.m[term]
+	c.mu.RUnlock()
+	if ok {
+		return r.key, r.known
 	}
-	return "~" + NormaliseTerm(term), false
+	r.key, r.known = f(term)
+	if !r.known {
+		r.key = "~" + NormaliseTerm(term)
+	}
+	c.mu.Lock()
+	if len(c.m) < maxCachedTerms {
+		c.m[term] = r
+	}
+	c.mu.Unlock()
+	return r.key, r.known
+}
+
+func noTaxonomy(string) (string, bool) { return "", false }
+
+// skillKey resolves a skill term to its dictionary key: the taxonomy URI,
+// or "~" + the normalised label; known reports whether the taxonomy knew it.
+func (e *Engine) skillKey(term string) (key string, known bool) {
+	if e.tax == nil {
+		return e.skillCache.resolve(term, noTaxonomy)
+	}
+	return e.skillCache.resolve(term, e.tax.ResolveSkill)
 }
 
 func (e *Engine) occKey(term string) (key string, known bool) {
-	if e.tax != nil {
-		if uri, ok := e.tax.ResolveOccupation(term); ok {
-			return uri, true
-		}
+	if e.tax == nil {
+		return e.occCache.resolve(term, noTaxonomy)
 	}
-	return "~" + NormaliseTerm(term), false
+	return e.occCache.resolve(term, e.tax.ResolveOccupation)
 }
 
 func (e *Engine) termID(d *dict, key string, intern bool, unknown uint32) uint32 {
