@@ -32,8 +32,8 @@ type Engine struct {
 	occs    *dict
 
 	skillCache, occCache *termCache
-	prof    *table[profX]
-	vac     *table[vacX]
+	prof                 *table[profX]
+	vac                  *table[vacX]
 }
 
 // minDelta is the smallest delta segment (rows) of a table.
