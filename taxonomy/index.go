@@ -45,16 +45,20 @@ type posting struct {
 
 // Scoring parameters (variables so that evaluation runs can tune them).
 var (
-	partMult     float32 = 0.7  // compound parts against whole tokens
-	fuzzyMult    float32 = 0.75 // typo-corrected query tokens
-	wDocCoverage         = 1.5  // share of the query found anywhere in the concept's labels
-	wDescription         = 0.3  // share of the query found in the description
-	wISCO                = 0.04 // share of the query found in the ISCO group labels
-	wPreferred           = 0.01 // the best label is the preferred label
-	exactBonus           = 0.25 // folded label key equal to the query's
-	wSum                 = 0.0  // sum of label similarities / labels^sumPow
-	sumPow               = 0.5
-	wNgram               = 0.5 // char-trigram cosine of the label
+	looseSplit             = true
+	descVocab              = true
+	descVocabMin           = 2
+	partMult       float32 = 0.7  // compound parts against whole tokens
+	fuzzyMult      float32 = 0.75 // typo-corrected query tokens
+	wDocCoverage           = 1.5  // share of the query found anywhere in the concept's labels
+	wDescription           = 0.3  // share of the query found in the description
+	wISCO                  = 0.04 // share of the query found in the ISCO group labels
+	wPreferred             = 0.01 // the best label is the preferred label
+	exactPrefBonus         = 0.05
+	exactBonus             = 0.25 // folded label key equal to the query's
+	wSum                   = 0.0  // sum of label similarities / labels^sumPow
+	sumPow                 = 0.5
+	wNgram                 = 0.5 // char-trigram cosine of the label
 )
 
 // index is an inverted index over concept labels.
@@ -69,13 +73,14 @@ type index struct {
 	exact     map[string][]int32 // folded, decompounded, sorted label key -> docs
 	docOf     map[string][]int32 // description feature -> docs
 	iscoOf    map[string][]int32 // ISCO label feature -> docs
-	known     map[string]bool    // raw label tokens (compound parts)
-	knownF    map[string]bool    // folded label tokens
+	lab       vocab              // label tokens: compound parts for exact keys
+	all       vocab              // label and description tokens: compound parts for features
 	trigrams  map[string][]string
 	ngPost    map[string][]posting // char trigram -> labels (tf*idf)
 	ngIDF     map[string]float32
 	ngNorm    []float32 // euclidean norm per label
 	docLabels []int32   // labels per concept
+	prefKey   []string  // label key of each concept's preferred label
 	pool      sync.Pool
 }
 
@@ -111,8 +116,8 @@ func buildIndex(docs []document) *index {
 		exact:    map[string][]int32{},
 		docOf:    map[string][]int32{},
 		iscoOf:   map[string][]int32{},
-		known:    map[string]bool{},
-		knownF:   map[string]bool{},
+		lab:      newVocab(),
+		all:      newVocab(),
 		trigrams: map[string][]string{},
 	}
 	// Pass 1: the vocabulary of label tokens, for compound splitting.
@@ -120,12 +125,28 @@ func buildIndex(docs []document) *index {
 		for _, l := range d.labels {
 			for _, tok := range tokenize(l.text) {
 				if len(tok) >= 3 {
-					ix.known[tok] = true
-					ix.knownF[foldToken(tok)] = true
+					ix.lab.add(tok)
+					ix.all.add(tok)
 				}
 			}
 		}
 	}
+	if descVocab {
+		cnt := map[string]int{}
+		for _, d := range docs {
+			for _, tok := range tokenize(d.extra) {
+				if len(tok) >= 4 && !ix.lab.raw[tok] {
+					cnt[tok]++
+				}
+			}
+		}
+		for tok, c := range cnt {
+			if c >= descVocabMin {
+				ix.all.add(tok)
+			}
+		}
+	}
+	ix.prefKey = make([]string, len(docs))
 	// Pass 2: features per label, document frequencies.
 	type labelFeats struct {
 		doc  int32
@@ -150,6 +171,9 @@ func buildIndex(docs []document) *index {
 				}
 			}
 			key := ix.labelKey(toks)
+			if l.kind == kindPreferred {
+				ix.prefKey[di] = key
+			}
 			if ds := ix.exact[key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
 				ix.exact[key] = append(ds, int32(di))
 			}
@@ -193,7 +217,7 @@ func buildIndex(docs []document) *index {
 		ix.labelNorm[li] = norm
 	}
 	ix.buildNgrams(docs)
-	for k := range ix.knownF {
+	for k := range ix.idf {
 		for _, g := range trigramsOf(k) {
 			ix.trigrams[g] = append(ix.trigrams[g], k)
 		}
@@ -216,20 +240,50 @@ func trigramsOf(s string) []string {
 	return out
 }
 
+// vocab is a set of words, raw and folded, for compound splitting.
+type vocab struct{ raw, folded map[string]bool }
+
+func newVocab() vocab { return vocab{map[string]bool{}, map[string]bool{}} }
+
+func (v vocab) add(w string) {
+	v.raw[w] = true
+	v.folded[foldToken(w)] = true
+}
+
+// word reports whether w, or its folded form, is known.
+func (v vocab) word(w string) bool { return v.raw[w] || v.folded[foldToken(w)] }
+
+// left reports whether w can be the first part of a compound: a known
+// word, possibly with a linking s, e or en, or a known folded form.
+func (v vocab) left(w string) bool {
+	if v.raw[w] {
+		return true
+	}
+	if len(w) >= 5 && (strings.HasSuffix(w, "s") || strings.HasSuffix(w, "e")) && v.raw[w[:len(w)-1]] {
+		return true
+	}
+	if len(w) >= 6 && strings.HasSuffix(w, "en") && v.raw[w[:len(w)-2]] {
+		return true
+	}
+	return len(w) >= 5 && v.folded[foldToken(w)]
+}
+
 // splitCompound returns the parts of a compound token: for each way to cut
-// it into a known left word (optionally with a linking s or e) and a known
-// or itself splittable right word, both parts. depth limits recursion.
+// it into a known left word and a known (or itself splittable) right
+// word, both parts. Without a clean cut it keeps the longest known head
+// (Dutch compounds are right-headed) and the longest known modifier.
 func (ix *index) splitCompound(tok string, depth int) []string {
 	if len(tok) < 6 || depth > 2 {
 		return nil
 	}
+	v := ix.all
 	var parts []string
 	for i := 3; i <= len(tok)-3; i++ {
 		left, right := tok[:i], tok[i:]
-		if !ix.knownLeft(left) {
+		if !v.left(left) {
 			continue
 		}
-		if ix.known[right] || ix.knownF[foldToken(right)] {
+		if v.word(right) {
 			parts = append(parts, left, right)
 			continue
 		}
@@ -238,20 +292,21 @@ func (ix *index) splitCompound(tok string, depth int) []string {
 			parts = append(parts, sub...)
 		}
 	}
+	if len(parts) == 0 && depth == 0 && looseSplit {
+		for i := 3; i <= len(tok)-5; i++ {
+			if r := tok[i:]; v.word(r) {
+				parts = append(parts, r)
+				break
+			}
+		}
+		for i := len(tok) - 3; i >= 4; i-- {
+			if l := tok[:i]; v.raw[l] {
+				parts = append(parts, l)
+				break
+			}
+		}
+	}
 	return parts
-}
-
-func (ix *index) knownLeft(left string) bool {
-	if ix.known[left] {
-		return true
-	}
-	if len(left) >= 5 && (strings.HasSuffix(left, "s") || strings.HasSuffix(left, "e")) && ix.known[left[:len(left)-1]] {
-		return true
-	}
-	if len(left) >= 6 && strings.HasSuffix(left, "en") && ix.known[left[:len(left)-2]] {
-		return true
-	}
-	return len(left) >= 5 && ix.knownF[foldToken(left)]
 }
 
 // features turns tokens into weighted features: each token's folded form,
@@ -299,15 +354,16 @@ func (ix *index) labelKey(toks []string) string {
 	return strings.Join(out, " ")
 }
 
-// atoms splits a token into folded atoms at the deterministic cut with the
-// longest known left part whose right part is known.
+// atoms splits a token into folded atoms at the cut with the longest
+// left part, both parts known label words (the right one at least four
+// letters), so that a compound and its words written apart give one key.
 func (ix *index) atoms(t string) []string {
-	if len(t) >= 6 {
-		for i := len(t) - 3; i >= 3; i-- {
+	if len(t) >= 7 {
+		for i := len(t) - 4; i >= 3; i-- {
 			left, right := t[:i], t[i:]
-			if ix.knownLeft(left) && (ix.known[right] || ix.knownF[foldToken(right)]) {
+			if ix.lab.left(left) && ix.lab.word(right) {
 				l := left
-				if !ix.known[l] && ix.known[l[:len(l)-1]] {
+				if !ix.lab.raw[l] && ix.lab.raw[l[:len(l)-1]] {
 					l = l[:len(l)-1]
 				}
 				return append(ix.atoms(l), foldToken(right))
@@ -489,7 +545,8 @@ func (ix *index) search(q string, limit int) []hit {
 			s.docLabel[d] = l
 		}
 	}
-	exact := ix.exact[ix.labelKey(toks)]
+	qkey := ix.labelKey(toks)
+	exact := ix.exact[qkey]
 	for _, d := range exact {
 		touchDoc(d)
 	}
@@ -521,18 +578,35 @@ func (ix *index) search(q string, limit int) []hit {
 		isExact := containsInt32(exact, d)
 		if isExact {
 			score += exactBonus
+			if ix.prefKey[d] == qkey {
+				score += exactPrefBonus // the concept named so, before others sharing the label
+			}
 		}
 		h := hit{doc: int(d), score: score}
 		if len(top) == limit && !better(h, top[len(top)-1]) {
 			continue
 		}
-		conf := best
+		// Confidence: how well the best label matches, on the token and
+		// the character level, each in [0,1]; an exact folded match is
+		// near certain, less so when other concepts share that label.
+		l := s.docLabel[d]
+		conf := 0.0
+		if l >= 0 {
+			dice := float64(2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l]))
+			cos := 0.0
+			if qgn > 0 && ix.ngNorm[l] > 0 {
+				cos = float64(s.ngAcc[l] / (qgn * ix.ngNorm[l]))
+			}
+			conf = (dice + cos) / 2
+		}
 		if isExact {
-			conf = math.Max(conf, 0.97)
+			if len(exact) == 1 {
+				conf = math.Max(conf, 0.97)
+			} else {
+				conf = math.Max(conf, 0.9)
+			}
 		}
-		if conf > 1 {
-			conf = 1
-		}
+		conf = math.Min(1, math.Max(0, conf))
 		h.conf = math.Round(conf*1000) / 1000
 		h.label, h.sim, h.cov = s.docLabel[d], best, float64(s.docCov[d]/qnorm)
 		k := len(top)

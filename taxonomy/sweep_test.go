@@ -33,3 +33,49 @@ func TestSweep(t *testing.T) {
 		t.Logf("%s=%v top1 %.4f top5 %.4f mrr %.4f p99 %v", kv[0], v, r.Top1, r.Top5, r.MRR, r.LatencyP99)
 	}
 }
+
+func TestCalib(t *testing.T) {
+	if os.Getenv("CALIB") == "" {
+		t.Skip()
+	}
+	type bucket struct{ n, ok int }
+	var b [21]bucket
+	var m [6][21]bucket // margin buckets
+	calib = func(got []Candidate, rank int) {
+		c := got[0].Confidence
+		i := int(c * 20)
+		b[i].n++
+		if rank == 1 {
+			b[i].ok++
+		}
+		margin := 1.0
+		if len(got) > 1 {
+			margin = got[0].Confidence - got[1].Confidence
+		}
+		for k, th := range []float64{-1, 0, 0.02, 0.05, 0.1, 0.2} {
+			if margin >= th {
+				m[k][i].n++
+				if rank == 1 {
+					m[k][i].ok++
+				}
+			}
+		}
+	}
+	defer func() { calib = nil }()
+	if _, err := EvaluateHoldOut(realESCO(t), 0.2, 1); err != nil {
+		t.Fatal(err)
+	}
+	for i := range b {
+		t.Logf("conf %.2f: n %d precision %.3f", float64(i)/20, b[i].n, float64(b[i].ok)/float64(max(1, b[i].n)))
+	}
+	for k, th := range []float64{-1, 0, 0.02, 0.05, 0.1, 0.2} {
+		for _, lo := range []int{12, 14, 16, 18} {
+			n, ok := 0, 0
+			for i := lo; i < 21; i++ {
+				n += m[k][i].n
+				ok += m[k][i].ok
+			}
+			t.Logf("margin>=%.2f conf>=%.2f: n %d precision %.3f", th, float64(lo)/20, n, float64(ok)/float64(max(1, n)))
+		}
+	}
+}

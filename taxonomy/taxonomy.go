@@ -166,8 +166,30 @@ func (t *Taxonomy) SearchSkills(q string, limit int) []Candidate {
 }
 
 // ResolveThreshold is the confidence a label search needs before
-// ResolveOccupation or ResolveSkill accept its best answer.
-const ResolveThreshold = 0.8
+// ResolveOccupation or ResolveSkill accept its best answer outright. A
+// lower best answer (at least ResolveFloor) is accepted when it leads the
+// runner-up by ResolveMargin: a typo with one clear reading.
+const (
+	ResolveThreshold = 0.85
+	ResolveFloor     = 0.6
+	ResolveMargin    = 0.3
+)
+
+// accepts applies the resolve rule to the two best confidences.
+func accepts(first, second float64) bool {
+	return first >= ResolveThreshold || (first >= ResolveFloor && first-second >= ResolveMargin)
+}
+
+func acceptsHits(hs []hit) bool {
+	if len(hs) == 0 {
+		return false
+	}
+	second := 0.0
+	if len(hs) > 1 {
+		second = hs[1].conf
+	}
+	return accepts(hs[0].conf, second)
+}
 
 // ResolveOccupation maps an occupation URI or label to an occupation URI.
 func (t *Taxonomy) ResolveOccupation(term string) (string, bool) {
@@ -179,7 +201,7 @@ func (t *Taxonomy) ResolveOccupation(term string) (string, bool) {
 		return term, true
 	}
 	hits := t.occIdx.search(term, 2)
-	if len(hits) == 0 || hits[0].conf < ResolveThreshold {
+	if !acceptsHits(hits) {
 		return "", false
 	}
 	return t.occs[hits[0].doc].uri, true
@@ -195,7 +217,7 @@ func (t *Taxonomy) ResolveSkill(term string) (string, bool) {
 		return term, true
 	}
 	hits := t.skillIdx.search(term, 2)
-	if len(hits) == 0 || hits[0].conf < ResolveThreshold {
+	if !acceptsHits(hits) {
 		return "", false
 	}
 	return t.skills[hits[0].doc].uri, true
