@@ -113,11 +113,11 @@ func (e *Engine) DeleteProfile(id string) bool { return e.prof.remove(id) }
 
 func (e *Engine) vacancyRec(v *Vacancy) record[vacX] {
 	c := *v
-	c.Description = ""
 	c.Normalise()
 	q := e.compileVacancy(&c, true)
-	q.x.src = &c
-	return vacancyRecord(q, c.Postcode4)
+	rec := vacancyRecord(q, c.Postcode4)
+	rec.x.doc = &vacDoc{employer: c.EmployerID, q: q}
+	return rec
 }
 
 // UpsertVacancy adds or replaces a vacancy. The caller has validated it.
@@ -160,7 +160,7 @@ func (e *Engine) VacancyEmployer(id string) (employerID string, ok bool) {
 		return "", false
 	}
 	seg, i := s.row(ref)
-	return seg.xs[i].src.EmployerID, true
+	return seg.xs[i].doc.employer, true
 }
 
 // ProfileMunicipality returns the municipality code of a held profile.
@@ -314,35 +314,34 @@ func (f *fwd) scanDelta(s *snapshot[profX], top *topN, st *scanStats) {
 	}
 }
 
-func (e *Engine) newFwd(v *Vacancy, o *qopts, s *snapshot[profX]) *fwd {
+func (e *Engine) compileQuery(v *Vacancy) *vacQuery {
 	c := *v
 	c.Normalise()
-	vq := e.compileVacancy(&c, false)
+	return e.compileVacancy(&c, false)
+}
+
+func newFwd(vq *vacQuery, o *qopts, s *snapshot[profX]) *fwd {
 	f := &fwd{vq: vq, o: o, open: vq.x.flags&vOpenHiring != 0, nItems: len(vq.items)}
 	itemWeights(vq.itemIDs(), int(vq.x.nReq), s.idf, s.idfMax, &f.wItem)
 	return f
 }
 
-func (e *Engine) prepareFwd(v *Vacancy, q Query) (*fwd, *snapshot[profX], *MatchResult, error) {
-	if v == nil {
-		return nil, nil, nil, &ValidationError{Fields: []FieldError{{Field: "vacancy", Message: "must be given"}}}
-	}
-	o, err := e.prepare(q)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	s := e.prof.snap()
-	f := e.newFwd(v, o, s)
-	res := &MatchResult{Results: []Match{}, Weights: o.w, OpenHiring: f.open, Unrecognised: dedupe(f.vq.unrec)}
-	return f, s, res, nil
-}
-
 // MatchVacancy ranks the held profiles for a vacancy (stored or ad hoc).
 func (e *Engine) MatchVacancy(ctx context.Context, v *Vacancy, q Query) (*MatchResult, error) {
-	f, s, res, err := e.prepareFwd(v, q)
+	if v == nil {
+		return nil, &ValidationError{Fields: []FieldError{{Field: "vacancy", Message: "must be given"}}}
+	}
+	return e.matchVacancy(ctx, e.compileQuery(v), q)
+}
+
+func (e *Engine) matchVacancy(ctx context.Context, vq *vacQuery, q Query) (*MatchResult, error) {
+	o, err := e.prepare(q)
 	if err != nil {
 		return nil, err
 	}
+	s := e.prof.snap()
+	f := newFwd(vq, o, s)
+	res := &MatchResult{Results: []Match{}, Weights: o.w, OpenHiring: f.open, Unrecognised: dedupe(f.vq.unrec)}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -426,7 +425,7 @@ func (e *Engine) MatchVacancyID(ctx context.Context, id string, q Query) (*Match
 		return nil, ErrNotFound
 	}
 	seg, i := s.row(ref)
-	return e.MatchVacancy(ctx, seg.xs[i].src, q)
+	return e.matchVacancy(ctx, seg.xs[i].doc.q, q)
 }
 
 // RankProfiles applies the same hard filters and score to the given
@@ -440,7 +439,7 @@ func (e *Engine) RankProfiles(ctx context.Context, v *Vacancy, ids []string, q Q
 		return nil, err
 	}
 	s, refs := e.prof.lookupMany(ids)
-	f := e.newFwd(v, o, s)
+	f := newFwd(e.compileQuery(v), o, s)
 	res := &MatchResult{Results: []Match{}, Weights: o.w, OpenHiring: f.open, Unrecognised: dedupe(f.vq.unrec)}
 	ok, start := vacancyOpen(&f.vq.x, o.today)
 	if !ok {
@@ -607,8 +606,7 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 	res.Considered, res.Scored = st.considered, st.scored
 	for _, h := range top.sorted() {
 		seg, i := s.row(h.ref)
-		src := seg.xs[i].src
-		vq := e.compileVacancy(src, false)
+		vq := seg.xs[i].doc.q
 		var w [maxItems]float64
 		itemWeights(vq.itemIDs(), int(vq.x.nReq), ps.idf, ps.idfMax, &w)
 		d := distKm(pv.h.lat, pv.h.lon, vq.lat, vq.lon)

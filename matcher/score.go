@@ -139,8 +139,15 @@ type vacX struct {
 	cefr   int8 // minimum; -1 none
 	load   int8 // -1 none
 	flags  uint8
-	nReq   uint8    // required items among the main items
-	src    *Vacancy // the stored vacancy (free text dropped), for explanations
+	nReq   uint8   // required items among the main items
+	doc    *vacDoc // employer and compiled query of a stored vacancy
+}
+
+// vacDoc is what a stored vacancy keeps beside its row: the employer (for
+// ownership checks) and its compiled query (matches by id, explanations).
+type vacDoc struct {
+	employer string
+	q        *vacQuery
 }
 
 // normWeights validates per-request weights and normalises them to sum to 1.
