@@ -93,7 +93,7 @@ func dirSize(dir string) int64 {
 
 // restart closes ix and measures reopening it and loading a new engine
 // from it, as werkmatch serve does at start-up.
-func restart(ctx context.Context, ix *index.Index, dir string, loc matcher.Locator, src *source) (*index.Index, *matcher.Engine, Restart, error) {
+func restart(ctx context.Context, ix *index.Index, dir string, loc matcher.Locator, src *source, tax matcher.Taxonomy) (*index.Index, *matcher.Engine, Restart, error) {
 	var rs Restart
 	if err := ix.Close(); err != nil {
 		return nil, nil, rs, err
@@ -105,7 +105,7 @@ func restart(ctx context.Context, ix *index.Index, dir string, loc matcher.Locat
 	}
 	rs.OpenS = time.Since(start).Seconds()
 	t := time.Now()
-	eng := matcher.NewEngine(matcher.EngineOptions{Locator: loc, Taxonomy: src.tax, Now: src.now})
+	eng := matcher.NewEngine(matcher.EngineOptions{Locator: loc, Taxonomy: tax, Now: src.now})
 	ps := make([]*matcher.Profile, 0, loadChunk)
 	err = ix.EachProfile(ctx, func(p *matcher.Profile) error {
 		if ps = append(ps, p); len(ps) == loadChunk {

@@ -46,6 +46,7 @@ type config struct {
 	pc4File                      string
 	smoke                        bool
 	skipHTTP                     bool
+	memoRestart                  bool
 }
 
 func main() {
@@ -66,6 +67,7 @@ func main() {
 	flag.StringVar(&c.pc4File, "pc4", "", "GeoNames PC4 file (default: the built-in coarse table)")
 	flag.BoolVar(&c.smoke, "smoke", false, "small corpus and short series for CI; exits non-zero on any failure")
 	flag.BoolVar(&c.skipHTTP, "no-http", false, "skip the HTTP sections")
+	flag.BoolVar(&c.memoRestart, "memo-restart", true, "also measure a diagnostic restart with memoised taxonomy resolutions")
 	flag.Parse()
 	if c.smoke {
 		c.profiles, c.vacancies, c.queries, c.baselineQueries = 20000, 10000, 40, 20
@@ -227,7 +229,7 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	pr("method: Close the index, then Open it again and load every stored profile and vacancy into a new engine (EachProfile/EachVacancy, UpsertProfiles/UpsertVacancies in chunks of %d); the old engine is dropped first", loadChunk)
 	eng = nil
 	runtime.GC()
-	ix, eng, rs, err := restart(ctx, ix, dir, loc, src)
+	ix, eng, rs, err := restart(ctx, ix, dir, loc, src, src.tax)
 	if err != nil {
 		return nil, err
 	}
@@ -235,6 +237,17 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	pr("ready after %.1fs (open %.2fs, load %.1fs); %d profiles, %d vacancies", rs.ReadyS, rs.OpenS, rs.LoadS, rs.Profiles, rs.Vacancies)
 	if rs.Profiles != c.profiles || rs.Vacancies != c.vacancies {
 		r.Failures = append(r.Failures, fmt.Sprintf("restart loaded %d/%d, want %d/%d", rs.Profiles, rs.Vacancies, c.profiles, c.vacancies))
+	}
+	if c.memoRestart {
+		eng = nil
+		runtime.GC()
+		ix, eng, rs, err = restart(ctx, ix, dir, loc, src, &memoTaxonomy{Taxonomy: src.tax})
+		if err != nil {
+			return nil, err
+		}
+		r.RestartMemo = &rs
+		pr("diagnostic, not how serve wires it: the same restart with the taxonomy's label resolutions memoised per term:")
+		pr("ready after %.1fs (open %.2fs, load %.1fs)", rs.ReadyS, rs.OpenS, rs.LoadS)
 	}
 
 	// 6. HTTP

@@ -27,7 +27,10 @@ type Report struct {
 	Import   Import        `json:"bulk_import"`
 	Baseline BaselineStats `json:"baseline"`
 	Restart  Restart       `json:"restart"`
-	HTTP     *HTTPStats    `json:"http,omitempty"`
+	// RestartMemo is a diagnostic restart with the taxonomy's label
+	// resolutions memoised per term (not how serve wires the engine).
+	RestartMemo *Restart   `json:"restart_memoised_taxonomy,omitempty"`
+	HTTP        *HTTPStats `json:"http,omitempty"`
 
 	Bars     []Bar    `json:"bars"`
 	Failures []string `json:"failures"`
@@ -114,6 +117,9 @@ func (l Load) String() string {
 
 // bars judges the run against DESIGN.md's bars table.
 func bars(r *Report) []Bar {
+	// import and restart bars are for 1M profiles; a smaller run is
+	// judged on its time scaled linearly (and says so)
+	scale := 1e6 / float64(max(1, r.Profiles))
 	b := []Bar{
 		{"core v->p top-20 p50, one core", "<= 5 ms", fmt.Sprintf("%.2f ms", r.CoreV2P1.P50Ms), r.CoreV2P1.P50Ms <= 5},
 		{"core v->p top-20 p99, one core", "<= 15 ms", fmt.Sprintf("%.2f ms", r.CoreV2P1.P99Ms), r.CoreV2P1.P99Ms <= 15},
@@ -122,8 +128,8 @@ func bars(r *Report) []Bar {
 			r.Baseline.SpeedupP50 >= 20 && r.Baseline.SpeedupP99 >= 20 && r.Baseline.Compared > 0 && r.Baseline.Identical == r.Baseline.Compared},
 		{"core memory", "<= 300 B/profile", fmt.Sprintf("%.0f B/profile", r.Memory.BytesPerProfile), r.Memory.BytesPerProfile <= 300},
 		{"reverse match p50 (profile->vacancies), one core", "<= 5 ms", fmt.Sprintf("%.2f ms", r.CoreP2V1.P50Ms), r.CoreP2V1.P50Ms <= 5},
-		{"bulk import of the profiles", "1M <= 300 s", fmt.Sprintf("%.0f s (%.0f/s)", r.Import.ProfilesS, r.Import.ProfilesPerS), r.Import.ProfilesS*1e6/float64(max(1, r.Profiles)) <= 300},
-		{"restart to ready", "1M <= 60 s", fmt.Sprintf("%.1f s", r.Restart.ReadyS), r.Restart.ReadyS <= 60},
+		scaled("bulk import of the profiles", "1M <= 300 s", r.Import.ProfilesS, scale, 300),
+		scaled("restart to ready", "1M <= 60 s", r.Restart.ReadyS, scale, 60),
 	}
 	if h := r.HTTP; h != nil {
 		b = append(b,
@@ -132,4 +138,12 @@ func bars(r *Report) []Bar {
 		)
 	}
 	return b
+}
+
+// scaled judges a time bar stated for 1M profiles.
+func scaled(name, bar string, s, scale, limit float64) Bar {
+	if scale <= 1 {
+		return Bar{name, bar, fmt.Sprintf("%.1f s", s), s <= limit}
+	}
+	return Bar{name, bar, fmt.Sprintf("%.1f s (x%.0f = %.0f s)", s, scale, s*scale), s*scale <= limit}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"sync"
 	"time"
 
 	"github.com/werkmatch/werkmatch/corpus"
@@ -40,3 +41,35 @@ func (s *source) Vacancy(i int) *matcher.Vacancy { return s.gen.Vacancy(i) }
 
 // synonyms are the synonym sets loaded into the index, as serve does.
 func (s *source) synonyms() [][]string { return s.tax.SynonymSets() }
+
+// memoTaxonomy remembers ResolveOccupation and ResolveSkill answers per
+// term. It is not how serve wires the engine: the program uses it only for
+// the diagnostic second restart, to show what the taxonomy's label
+// resolution costs at start-up.
+type memoTaxonomy struct {
+	matcher.Taxonomy
+	occ, skill sync.Map // term -> resolved
+}
+
+type resolved struct {
+	uri string
+	ok  bool
+}
+
+func (m *memoTaxonomy) ResolveOccupation(term string) (string, bool) {
+	if r, ok := m.occ.Load(term); ok {
+		return r.(resolved).uri, r.(resolved).ok
+	}
+	uri, ok := m.Taxonomy.ResolveOccupation(term)
+	m.occ.Store(term, resolved{uri, ok})
+	return uri, ok
+}
+
+func (m *memoTaxonomy) ResolveSkill(term string) (string, bool) {
+	if r, ok := m.skill.Load(term); ok {
+		return r.(resolved).uri, r.(resolved).ok
+	}
+	uri, ok := m.Taxonomy.ResolveSkill(term)
+	m.skill.Store(term, resolved{uri, ok})
+	return uri, ok
+}
