@@ -190,3 +190,43 @@ func TestFoldToken(t *testing.T) {
 		t.Error("over-folding")
 	}
 }
+
+func TestSearchConcurrentAndArbitraryInput(t *testing.T) {
+	tx := Builtin()
+	want := tx.SearchOccupations("heftruckchauffeuse", 5)
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			defer func() { done <- true }()
+			for i := 0; i < 300; i++ {
+				got := tx.SearchOccupations("heftruckchauffeuse", 5)
+				if len(got) != len(want) || got[0] != want[0] {
+					t.Errorf("concurrent search differs: %v", got)
+					return
+				}
+				tx.SearchSkills("heftruck rijden", 3)
+				tx.SearchOccupations(strings.Repeat("x", i%40)+"kok", 3)
+			}
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+	// Arbitrary bytes: no panic, confidences in [0,1] and never rising.
+	seed := uint32(7)
+	for i := 0; i < 2000; i++ {
+		b := make([]byte, i%23)
+		for j := range b {
+			seed = seed*1664525 + 1013904223
+			b[j] = byte(seed >> 24)
+		}
+		for _, res := range [][]Candidate{tx.SearchOccupations(string(b), 4), tx.SearchSkills(string(b), 4)} {
+			for k, c := range res {
+				if c.Confidence < 0 || c.Confidence > 1 || (k > 0 && c.Confidence > res[k-1].Confidence) {
+					t.Fatalf("query %q: confidences %v", b, res)
+				}
+			}
+		}
+		tx.ResolveOccupation(string(b))
+	}
+}

@@ -22,7 +22,7 @@ const Attribution = "This service uses the ESCO classification of the European C
 type Candidate struct {
 	URI        string  `json:"uri"`
 	Label      string  `json:"label"`
-	ISCO       string  `json:"isco,omitempty"`
+	ISCO       string  `json:"isco"`
 	Confidence float64 `json:"confidence"`
 }
 
@@ -144,6 +144,7 @@ func (t *Taxonomy) SearchOccupations(q string, limit int) []Candidate {
 		o := &t.occs[h.doc]
 		out[i] = Candidate{URI: o.uri, Label: o.label, ISCO: o.isco, Confidence: h.conf}
 	}
+	monotone(out)
 	return out
 }
 
@@ -162,7 +163,18 @@ func (t *Taxonomy) SearchSkills(q string, limit int) []Candidate {
 		s := &t.skills[h.doc]
 		out[i] = Candidate{URI: s.uri, Label: s.label, Confidence: h.conf}
 	}
+	monotone(out)
 	return out
+}
+
+// monotone caps each confidence at the one ranked above it, so that a
+// list never claims more certainty for a lower-ranked answer.
+func monotone(cs []Candidate) {
+	for i := 1; i < len(cs); i++ {
+		if cs[i].Confidence > cs[i-1].Confidence {
+			cs[i].Confidence = cs[i-1].Confidence
+		}
+	}
 }
 
 // ResolveThreshold is the confidence a label search needs before
