@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/werkmatch/werkmatch/api"
+	"github.com/werkmatch/werkmatch/cache"
+	"github.com/werkmatch/werkmatch/geo"
+	"github.com/werkmatch/werkmatch/index"
+)
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// running is a serve started in-process.
+type running struct {
+	base string
+	stop context.CancelFunc
+	done chan struct{} // closed when serve has returned
+	err  error         // what serve returned
+	out  *bytes.Buffer
+}
+
+func startServe(t *testing.T, args ...string) *running {
+	t.Helper()
+	addr := freeAddr(t)
+	cfg, err := parseServeFlags(append([]string{"--addr", addr, "--log-level", "warn"}, args...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{base: "http://" + addr, stop: cancel, done: make(chan struct{}), out: &bytes.Buffer{}}
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	go func() {
+		r.err = serve(ctx, cfg, log, r.out)
+		close(r.done)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-r.done:
+		case <-time.After(30 * time.Second):
+		}
+	})
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		resp, err := http.Get(r.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return r
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not ready after 90s (last: %v)", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (r *running) call(t *testing.T, method, path, key string, body io.Reader) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, r.base+path, body)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+// TestServeDemoLifecycle: serve --demo on an empty data dir generates and
+// loads a corpus, accepts every demo key in its role, finishes an
+// in-flight request on shutdown, and closes the index cleanly.
+func TestServeDemoLifecycle(t *testing.T) {
+	dir := t.TempDir()
+	r := startServe(t, "--demo", "--data", dir, "--demo-profiles", "600", "--demo-vacancies", "120")
+	if !strings.Contains(r.out.String(), "demo-employer-a") || !strings.Contains(r.out.String(), "demo-accountmanager") {
+		t.Errorf("demo keys not printed: %s", r.out.String())
+	}
+	code, m := r.call(t, "GET", "/v1/vacancies/demo-v0000/matches?limit=5", api.DemoEmployerA, nil)
+	if code != 200 || len(m["results"].([]any)) == 0 {
+		t.Fatalf("demo-employer-a match: %d %v", code, m)
+	}
+	if code, _ := r.call(t, "GET", "/v1/vacancies/demo-v0000/matches", api.DemoEmployerB, nil); code != 404 {
+		t.Errorf("demo-employer-b on A's vacancy: %d", code)
+	}
+	if code, _ := r.call(t, "GET", "/v1/vacancies/demo-v0001", api.DemoEmployerB, nil); code != 200 {
+		t.Errorf("demo-employer-b on its own vacancy: %d", code)
+	}
+	if code, m := r.call(t, "GET", "/v1/search/profiles?q=magazijn", api.DemoAccountmanager, nil); code != 200 || m["total"] == nil {
+		t.Errorf("accountmanager search: %d %v", code, m)
+	}
+	if code, _ := r.call(t, "GET", "/v1/profiles/p0000001/matches", api.DemoAccountmanager, nil); code != 200 {
+		t.Errorf("accountmanager profile matches: %d", code)
+	}
+	p := `{"id":"x1","municipality":"0363","postcode4":1011,"perspectief":"werken","hours_min":8,"hours_max":24}`
+	if code, _ := r.call(t, "PUT", "/v1/profiles/x1", api.DemoIngest, strings.NewReader(p)); code != 201 {
+		t.Errorf("demo-ingest put: %d", code)
+	}
+	if code, _ := r.call(t, "DELETE", "/v1/vacancies/demo-v0003", api.DemoAdmin, nil); code != 204 {
+		t.Errorf("demo-admin delete: %d", code)
+	}
+
+	// an in-flight bulk request: half sent when shutdown starts, finished after.
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", r.base+"/v1/profiles/_bulk", pr)
+	req.Header.Set("Authorization", "Bearer "+api.DemoIngest)
+	req.Header.Set("Content-Type", "application/x-ndjson")
+	type result struct {
+		code int
+		err  error
+	}
+	res := make(chan result, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			res <- result{err: err}
+			return
+		}
+		resp.Body.Close()
+		res <- result{code: resp.StatusCode}
+	}()
+	fmt.Fprintln(pw, strings.Replace(p, "x1", "inflight-1", 1))
+	time.Sleep(200 * time.Millisecond) // the request is being served
+	r.stop()                           // as SIGTERM does
+	time.Sleep(200 * time.Millisecond)
+	fmt.Fprintln(pw, strings.Replace(p, "x1", "inflight-2", 1))
+	pw.Close()
+	got := <-res
+	if got.err != nil || got.code != 200 {
+		t.Fatalf("in-flight request during shutdown: %d %v", got.code, got.err)
+	}
+	select {
+	case <-r.done:
+		if r.err != nil {
+			t.Fatalf("serve returned %v", r.err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+
+	// closed cleanly: the index opens again and holds every acknowledged write.
+	ix, err := index.Open(dir, index.Options{Locator: geo.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, id := range []string{"x1", "inflight-1", "inflight-2", "p0000599"} {
+		if _, err := ix.GetProfile(context.Background(), id); err != nil {
+			t.Errorf("profile %s after restart: %v", id, err)
+		}
+	}
+	if _, err := ix.GetVacancy(context.Background(), "demo-v0003"); err == nil {
+		t.Error("deleted vacancy back after restart")
+	}
+}
+
+// TestServeDemoKeysOnlyInDemoMode: without --demo the demo keys are
+// unknown (401); keys from the keys file work.
+func TestServeDemoKeysOnlyInDemoMode(t *testing.T) {
+	keys := filepath.Join(t.TempDir(), "keys.json")
+	b, _ := json.Marshal([]api.Key{{KeySHA256: api.HashKey("s3cret-am"), Role: api.RoleAccountmanager, Regions: []string{"0363"}}})
+	if err := os.WriteFile(keys, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := startServe(t, "--keys", keys, "--data", t.TempDir())
+	for _, k := range []string{api.DemoAdmin, api.DemoAccountmanager, api.DemoEmployerA, api.DemoIngest} {
+		if code, _ := r.call(t, "GET", "/v1/taxonomy/skills?q=kok", k, nil); code != 401 {
+			t.Errorf("demo key %s outside demo mode: %d", k, code)
+		}
+	}
+	if code, _ := r.call(t, "GET", "/v1/taxonomy/skills?q=kok", "s3cret-am", nil); code != 200 {
+		t.Errorf("keys-file key: %d", code)
+	}
+}
+
+func TestServeFlagsAndEnvTwins(t *testing.T) {
+	t.Setenv("WERKMATCH_ADDR", ":9999")
+	t.Setenv("WERKMATCH_DATA", "/from/env")
+	t.Setenv("WERKMATCH_REDIS_URL", "redis://example:6379/0")
+	t.Setenv("WERKMATCH_DEMO", "true")
+	t.Setenv("WERKMATCH_RATE_EMPLOYER", "5/1s,10")
+	t.Setenv("WERKMATCH_MAX_BODY", "2048")
+	cfg, err := parseServeFlags([]string{"--data", "/from/flag", "--rate-ingest", "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.addr != ":9999" || cfg.data != "/from/flag" || cfg.redisURL != "redis://example:6379/0" || !cfg.demo || cfg.maxBody != 2048 {
+		t.Errorf("config %+v", cfg)
+	}
+	if l := cfg.rates[api.RoleEmployer].l; l != (cache.Limit{Rate: 5, Per: time.Second, Burst: 10}) {
+		t.Errorf("employer rate %+v", l)
+	}
+	if l := cfg.rates[api.RoleIngest].l; l.Rate != 0 {
+		t.Errorf("ingest rate %+v", l)
+	}
+	t.Setenv("WERKMATCH_RATE_EMPLOYER", "fast")
+	if _, err := parseServeFlags(nil); err == nil || !strings.Contains(err.Error(), "WERKMATCH_RATE_EMPLOYER") {
+		t.Errorf("bad env value: %v", err)
+	}
+	t.Setenv("WERKMATCH_RATE_EMPLOYER", "")
+	os.Unsetenv("WERKMATCH_RATE_EMPLOYER")
+	t.Setenv("WERKMATCH_DEMO", "false")
+	if _, err := parseServeFlags(nil); err == nil {
+		t.Error("no keys and no demo accepted")
+	}
+}
