@@ -6,6 +6,31 @@
 //
 // The package is pure: it imports no HTTP framework, search index, cache or
 // metrics library. It declares the small interfaces it needs from the outside
-// (Store, Searcher, ResultCache, Locator) in ports.go; the index, cache and
-// geo packages implement them and cmd/werkmatch wires them together.
+// (Store, Searcher, ResultCache, Taxonomy, Locator) in ports.go; the index,
+// cache, taxonomy and geo packages implement them and cmd/werkmatch wires
+// them together.
+//
+// A reader following one match through the code:
+//
+//   - engine.go: Engine, its options and every public call; the scans in
+//     both directions and the explanation of the final top-N.
+//   - features.go: compiling a Profile or Vacancy into compact features:
+//     skill and occupation terms resolved through the Taxonomy (memoised)
+//     and interned to dense ids, branches and licences as bitmasks, hours,
+//     levels and dates (days) as small integers, float32 PC4 centroids.
+//   - table.go: the storage, a struct-of-arrays base segment sorted by PC4
+//     (one group per PC4, rows by travel radius descending) plus an
+//     append-only delta, with MVCC deletion versions and one atomically
+//     published snapshot, so queries never lock and never see half a write;
+//     compaction folds the delta into a new base.
+//   - score.go: the hard filters and the score, with the exact formulas in
+//     its doc comment; topn.go: the bounded top-N heap (ties on id).
+//
+// A vacancy → profiles query visits only the PC4 groups whose centroid can
+// lie within the largest travel radius of the group (a cheap latitude and
+// longitude bound first, then the haversine distance), stops inside a group
+// at the first row whose radius is too small, applies the remaining hard
+// filters on a few bytes per row, prunes rows that cannot reach the current
+// top-N with a perfect skills value, and only then merges skills. Large
+// bases are split across Workers. Nothing is allocated per candidate.
 package matcher

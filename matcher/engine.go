@@ -41,7 +41,7 @@ const minDelta = 1024
 
 // parallelMin is the number of base rows above which a scan is split
 // across workers.
-const parallelMin = 32768
+var parallelMin = 32768
 
 // NewEngine returns an empty engine.
 func NewEngine(opts EngineOptions) *Engine {

@@ -82,3 +82,65 @@ func TestNoAllocationsPerCandidate(t *testing.T) {
 		t.Fatalf("allocs %v for %d scored, %v for %d scored", small, ns, large, nl)
 	}
 }
+
+// The split scan over several workers ranks exactly like one worker.
+func TestParallelScanAgrees(t *testing.T) {
+	old := parallelMin
+	parallelMin = 64
+	defer func() { parallelMin = old }()
+	g := newCoarseGen(11, 8)
+	one, four := g.engine(1), g.engine(4)
+	var ps []*Profile
+	for i := range 3000 {
+		ps = append(ps, g.Profile(i))
+	}
+	one.UpsertProfiles(ps)
+	four.UpsertProfiles(ps)
+	for i := range 40 {
+		v := g.Vacancy(i)
+		v.Status = StatusOpen
+		q := Query{Limit: 25}
+		a, err1 := one.MatchVacancy(context.Background(), v, q)
+		b, err2 := four.MatchVacancy(context.Background(), v, q)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if a.Scored != b.Scored || a.Considered != b.Considered || len(a.Results) != len(b.Results) {
+			t.Fatalf("vacancy %d: scored %d/%d considered %d/%d results %d/%d", i, a.Scored, b.Scored, a.Considered, b.Considered, len(a.Results), len(b.Results))
+		}
+		for j := range a.Results {
+			if a.Results[j].ProfileID != b.Results[j].ProfileID || a.Results[j].Score != b.Results[j].Score {
+				t.Fatalf("vacancy %d rank %d: %s %v vs %s %v", i, j, a.Results[j].ProfileID, a.Results[j].Score, b.Results[j].ProfileID, b.Results[j].Score)
+			}
+		}
+	}
+}
+
+func TestContextCancelled(t *testing.T) {
+	e := newTestEngine(nil)
+	e.UpsertProfile(baseProfile("p1"))
+	e.UpsertVacancy(baseVacancy())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.MatchVacancy(ctx, baseVacancy(), Query{}); err != context.Canceled {
+		t.Errorf("vacancy: %v", err)
+	}
+	if _, err := e.MatchProfileID(ctx, "p1", Query{}); err != context.Canceled {
+		t.Errorf("profile: %v", err)
+	}
+	if _, err := e.RankProfiles(ctx, baseVacancy(), []string{"p1"}, Query{}); err != context.Canceled {
+		t.Errorf("rank: %v", err)
+	}
+	res, _ := e.MatchVacancy(context.Background(), baseVacancy(), Query{Limit: MaxLimit + 50, Today: today})
+	if len(res.Results) != 1 || res.Weights != mustNorm(DefaultWeights) {
+		t.Errorf("limit cap / default weights: %+v", res)
+	}
+}
+
+func mustNorm(w Weights) Weights {
+	n, err := normWeights(&w)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
