@@ -99,9 +99,14 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 			return nil, nil, fmt.Errorf("warm cache: %w", err)
 		}
 	}
+	stopProf, err := c.profile("cached")
+	if err != nil {
+		return nil, nil, err
+	}
 	h.Cached = load(ctx, client, c.httpClients, c.httpDuration, func(i int) (*http.Request, error) {
 		return get("/v1/vacancies/"+hotIDs[i%len(hotIDs)]+"/matches?limit=20", api.DemoAccountmanager)(i)
 	}, http.StatusOK)
+	stopProf()
 	pr("cached match:     %s  (GET /v1/vacancies/{id}/matches?limit=20 over %d warmed vacancies)", h.Cached, len(hotIDs))
 	h.CachedOverBare = ratio(h.Cached.RPS, h.Bare.RPS)
 	pr("cached/bare requests/s: %.2f", h.CachedOverBare)
@@ -120,6 +125,9 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 
 	// durable ingest: new profiles, PUT one per request
 	var seq atomic.Int64
+	if stopProf, err = c.profile("ingest"); err != nil {
+		return nil, nil, err
+	}
 	h.Ingest = load(ctx, client, c.ingestClients, c.httpDuration, func(int) (*http.Request, error) {
 		p := src.Profile(c.profiles + int(seq.Add(1)-1))
 		body, err := json.Marshal(p)
@@ -133,13 +141,46 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 		}
 		return req, err
 	}, http.StatusCreated, http.StatusOK)
+	stopProf()
 	h.IngestProfilesS = h.Ingest.RPS
 	pr("durable ingest:   %s  (PUT /v1/profiles/{id}, new profiles, %d clients; answered after fsync)", h.Ingest, c.ingestClients)
+
+	// durable bulk ingest: NDJSON of bulkLines new profiles per request
+	const bulkLines = 500
+	var bseq atomic.Int64
+	bseq.Store(1 << 30) // far beyond the ids of the PUT series
+	h.Bulk = loadCheck(ctx, client, c.bulkClients, c.httpDuration, func(int) (*http.Request, error) {
+		var body bytes.Buffer
+		enc := json.NewEncoder(&body)
+		first := int(bseq.Add(bulkLines) - bulkLines)
+		for i := range bulkLines {
+			if err := enc.Encode(src.Profile(first + i)); err != nil {
+				return nil, err
+			}
+		}
+		req, err := http.NewRequest(http.MethodPost, base+"/v1/profiles/_bulk", &body)
+		if err == nil {
+			req.Header.Set("Authorization", "Bearer "+api.DemoIngest)
+			req.Header.Set("Content-Type", "application/x-ndjson")
+		}
+		return req, err
+	}, func(b []byte) error {
+		var a api.BulkAnswer
+		if err := json.Unmarshal(b, &a); err != nil {
+			return err
+		}
+		if a.Accepted != bulkLines {
+			return fmt.Errorf("bulk: %d of %d lines accepted", a.Accepted, bulkLines)
+		}
+		return nil
+	}, http.StatusOK)
+	h.BulkClients, h.BulkProfilesS = c.bulkClients, h.Bulk.RPS*bulkLines
+	pr("durable bulk:     %.0f profiles/s: %s  (POST /v1/profiles/_bulk, %d lines per request, %d clients)", h.BulkProfilesS, h.Bulk, bulkLines, c.bulkClients)
 
 	for _, s := range []struct {
 		name string
 		l    Load
-	}{{"bare", h.Bare}, {"cached", h.Cached}, {"uncached", h.Uncached}, {"ingest", h.Ingest}} {
+	}{{"bare", h.Bare}, {"cached", h.Cached}, {"uncached", h.Uncached}, {"ingest", h.Ingest}, {"bulk", h.Bulk}} {
 		if s.l.Errors > 0 || s.l.Requests == 0 {
 			fails = append(fails, fmt.Sprintf("http %s: %d errors in %d requests", s.name, s.l.Errors, s.l.Requests))
 		}
@@ -176,6 +217,11 @@ func expect(client *http.Client, req *http.Request, status int, results bool) er
 // load keeps clients goroutines sending requests for d and summarises
 // them. A request whose status is not among ok counts as an error.
 func load(ctx context.Context, client *http.Client, clients int, d time.Duration, mk func(i int) (*http.Request, error), ok ...int) Load {
+	return loadCheck(ctx, client, clients, d, mk, nil, ok...)
+}
+
+// loadCheck is load with a check of every answer's body (nil: none).
+func loadCheck(ctx context.Context, client *http.Client, clients int, d time.Duration, mk func(i int) (*http.Request, error), check func([]byte) error, ok ...int) Load {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -204,7 +250,14 @@ func load(ctx context.Context, client *http.Client, clients int, d time.Duration
 				t := time.Now()
 				resp, err := client.Do(req)
 				if err == nil {
-					_, err = io.Copy(io.Discard, resp.Body)
+					if check != nil {
+						var b []byte
+						if b, err = io.ReadAll(resp.Body); err == nil {
+							err = check(b)
+						}
+					} else {
+						_, err = io.Copy(io.Discard, resp.Body)
+					}
 					resp.Body.Close()
 					if err == nil && !contains(ok, resp.StatusCode) {
 						err = fmt.Errorf("%s %s: status %d", req.Method, req.URL.Path, resp.StatusCode)

@@ -38,10 +38,10 @@ type config struct {
 	seed                         int64
 	dir                          string
 	jsonPath                     string
-	cpuProfile                   string
+	cpuProfile, profileSection   string
 	httpDuration                 time.Duration
 	httpClients                  int
-	ingestClients                int
+	ingestClients, bulkClients   int
 	importWriters, importChunk   int
 	pc4File                      string
 	smoke                        bool
@@ -58,10 +58,12 @@ func main() {
 	flag.Int64Var(&c.seed, "seed", 1, "corpus seed")
 	flag.StringVar(&c.dir, "dir", "", "data directory for the Bleve indexes (default: a new temporary directory, removed at the end)")
 	flag.StringVar(&c.jsonPath, "json", "", "write every figure as one JSON object to this file (- = stdout)")
-	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the core vacancy->profiles series (one core) to this file")
+	flag.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of one section (-profile-section) to this file")
+	flag.StringVar(&c.profileSection, "profile-section", "core", "section profiled by -cpuprofile: core (the one-core vacancy->profiles series), import, baseline, restart, ingest (HTTP) or cached (HTTP)")
 	flag.DurationVar(&c.httpDuration, "http-duration", 10*time.Second, "duration of each HTTP load series")
 	flag.IntVar(&c.httpClients, "http-clients", 32, "concurrent HTTP clients of the match and bare series")
 	flag.IntVar(&c.ingestClients, "ingest-clients", 64, "concurrent HTTP clients of the ingest series")
+	flag.IntVar(&c.bulkClients, "bulk-clients", 4, "concurrent HTTP clients of the _bulk ingest series")
 	flag.IntVar(&c.importWriters, "import-writers", 2, "concurrent writers of the bulk import")
 	flag.IntVar(&c.importChunk, "import-chunk", 2000, "documents per write of the bulk import")
 	flag.StringVar(&c.pc4File, "pc4", "", "GeoNames PC4 file (default: the built-in coarse table)")
@@ -70,7 +72,7 @@ func main() {
 	flag.BoolVar(&c.memoRestart, "memo-restart", true, "also measure a diagnostic restart with memoised taxonomy resolutions")
 	flag.Parse()
 	if c.smoke {
-		c.profiles, c.vacancies, c.queries, c.baselineQueries = 20000, 10000, 40, 20
+		c.profiles, c.vacancies, c.queries, c.baselineQueries = 10000, 5000, 40, 20
 		c.httpDuration, c.httpClients, c.ingestClients = 2*time.Second, 16, 32
 	}
 	if c.baselineQueries <= 0 {
@@ -147,21 +149,12 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	pr("\n== core: ranking ==")
 	pr("method: %d open vacancies (the first open one from every %d-th of the corpus, as ad-hoc MatchVacancy) and %d profiles (MatchProfile), limit 20;", len(vq), max(1, c.vacancies/len(vq)), len(pq))
 	pr("        one core = runtime.GOMAXPROCS(1), queries one after another; all cores = GOMAXPROCS=%d, %d goroutines sharing the queries", r.GOMAXPROCS, r.GOMAXPROCS)
-	var stopProf func()
-	if c.cpuProfile != "" {
-		f, err := os.Create(c.cpuProfile)
-		if err != nil {
-			return nil, err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return nil, err
-		}
-		stopProf = func() { pprof.StopCPUProfile(); _ = f.Close() }
+	stopProf, err := c.profile("core")
+	if err != nil {
+		return nil, err
 	}
 	coreRes, lat, err := seriesV2P(ctx, eng, vq, q, 1)
-	if stopProf != nil {
-		stopProf()
-	}
+	stopProf()
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +191,12 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	}
 	pr("\n== bulk import ==")
 	pr("method: index.PutProfiles / PutVacancies (durable, group-committed) from %d writers, %d documents per call, into a new index in %s", c.importWriters, c.importChunk, dir)
+	stopProf, err = c.profile("import")
+	if err != nil {
+		return nil, err
+	}
 	ix, imp, err := bulkImport(ctx, dir, loc, src, c)
+	stopProf()
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +209,11 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	maxR := float64(src.maxTravelKm) + 1
 	pr("method: index.HardFilterProfiles (one Bleve conjunction: perspectief, geo distance <= %.0f km = the largest max_travel_km + 1, hours overlap, licences, load, available_from; unscored searcher) then engine.RankProfiles over the hits;", maxR)
 	pr("        %d vacancies, GOMAXPROCS(1), core pass then (after a GC) baseline pass, a warm-up query each; top-20 (ids and scores) compared for every query", min(c.baselineQueries, len(vq)))
+	if stopProf, err = c.profile("baseline"); err != nil {
+		return nil, err
+	}
 	bl, err := baseline(ctx, ix, eng, vq[:min(c.baselineQueries, len(vq))], q, maxR)
+	stopProf()
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +231,11 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	pr("method: Close the index, then Open it again and load every stored profile and vacancy into a new engine (EachProfile/EachVacancy, UpsertProfiles/UpsertVacancies in chunks of %d); the old engine is dropped first", loadChunk)
 	eng = nil
 	runtime.GC()
+	if stopProf, err = c.profile("restart"); err != nil {
+		return nil, err
+	}
 	ix, eng, rs, err := restart(ctx, ix, dir, loc, src, src.tax)
+	stopProf()
 	if err != nil {
 		return nil, err
 	}
@@ -278,4 +284,21 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	}
 	r.Finished = time.Now().UTC().Format(time.RFC3339)
 	return r, nil
+}
+
+// profile starts the CPU profile when section is the one asked for; the
+// returned function stops it.
+func (c config) profile(section string) (func(), error) {
+	if c.cpuProfile == "" || c.profileSection != section {
+		return func() {}, nil
+	}
+	f, err := os.Create(c.cpuProfile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
 }
