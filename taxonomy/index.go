@@ -55,10 +55,12 @@ var (
 	wISCO                  = 0.04 // share of the query found in the ISCO group labels
 	wPreferred             = 0.01 // the best label is the preferred label
 	exactPrefBonus         = 0.05
+	substBonus             = 0.8 // a one-word variant of the query is a label
+	substFeat      float32 = 0.3
+	substMin               = 1 // substitution pairs seen in at least this many concepts
+	substCap               = 8
 	exactBonus             = 0.25 // folded label key equal to the query's
-	wSum                   = 0.0  // sum of label similarities / labels^sumPow
-	sumPow                 = 0.5
-	wNgram                 = 0.5 // char-trigram cosine of the label
+	wNgram                 = 0.5  // char-trigram cosine of the label
 )
 
 // index is an inverted index over concept labels.
@@ -78,9 +80,10 @@ type index struct {
 	trigrams  map[string][]string
 	ngPost    map[string][]posting // char trigram -> labels (tf*idf)
 	ngIDF     map[string]float32
-	ngNorm    []float32 // euclidean norm per label
-	docLabels []int32   // labels per concept
-	prefKey   []string  // label key of each concept's preferred label
+	ngNorm    []float32           // euclidean norm per label
+	docLabels []int32             // labels per concept
+	prefKey   []string            // label key of each concept's preferred label
+	subst     map[string][]string // atom -> atoms it replaces within some concept's labels
 	pool      sync.Pool
 }
 
@@ -155,8 +158,10 @@ func buildIndex(docs []document) *index {
 	}
 	var labels []labelFeats
 	df := map[string]int{}
+	subst := map[[2]string]int{}
 	for di, d := range docs {
 		seen := map[string]bool{}
+		var docAtoms [][]string
 		for _, l := range d.labels {
 			toks := tokenize(l.text)
 			if len(toks) == 0 {
@@ -170,7 +175,9 @@ func buildIndex(docs []document) *index {
 					df[f.key]++
 				}
 			}
-			key := ix.labelKey(toks)
+			atoms := ix.labelAtoms(toks)
+			docAtoms = append(docAtoms, atoms)
+			key := strings.Join(atoms, " ")
 			if l.kind == kindPreferred {
 				ix.prefKey[di] = key
 			}
@@ -178,6 +185,7 @@ func buildIndex(docs []document) *index {
 				ix.exact[key] = append(ds, int32(di))
 			}
 		}
+		learnSubstitutions(docAtoms, subst)
 		for _, f := range ix.features(tokenize(d.extra), true) {
 			if ds := ix.docOf[f.key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
 				ix.docOf[f.key] = append(ds, int32(di))
@@ -187,6 +195,24 @@ func buildIndex(docs []document) *index {
 			if ds := ix.iscoOf[f.key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
 				ix.iscoOf[f.key] = append(ds, int32(di))
 			}
+		}
+	}
+	ix.subst = map[string][]string{}
+	for pr, c := range subst {
+		if c >= substMin {
+			ix.subst[pr[0]] = append(ix.subst[pr[0]], pr[1])
+		}
+	}
+	for a, bs := range ix.subst {
+		sort.Slice(bs, func(i, j int) bool {
+			ci, cj := subst[[2]string{a, bs[i]}], subst[[2]string{a, bs[j]}]
+			if ci != cj {
+				return ci > cj
+			}
+			return bs[i] < bs[j]
+		})
+		if len(bs) > substCap {
+			ix.subst[a] = bs[:substCap]
 		}
 	}
 	n := float64(len(docs))
@@ -339,6 +365,11 @@ func (ix *index) features(toks []string, plain bool) []feature {
 // labelKey is the order-free folded form of a label: the folded tokens,
 // compounds replaced by their longest-left split, sorted.
 func (ix *index) labelKey(toks []string) string {
+	return strings.Join(ix.labelAtoms(toks), " ")
+}
+
+// labelAtoms returns the sorted, de-duplicated atoms of a label.
+func (ix *index) labelAtoms(toks []string) []string {
 	keys := make([]string, 0, len(toks)+2)
 	for _, t := range toks {
 		keys = append(keys, ix.atoms(t)...)
@@ -351,7 +382,7 @@ func (ix *index) labelKey(toks []string) string {
 			out = append(out, k)
 		}
 	}
-	return strings.Join(out, " ")
+	return out
 }
 
 // atoms splits a token into folded atoms at the cut with the longest
@@ -479,6 +510,25 @@ func (ix *index) search(q string, limit int) []hit {
 			qfs = append(qfs, feature{k, f.mult * fuzzyMult})
 		}
 	}
+	nBase := len(qfs)
+	if substFeat > 0 {
+		have := map[string]bool{}
+		for _, f := range qfs {
+			have[f.key] = true
+		}
+		for i := 0; i < nBase; i++ {
+			subs := ix.subst[qfs[i].key]
+			if len(subs) > 3 {
+				subs = subs[:3]
+			}
+			for _, b := range subs {
+				if !have[b] {
+					have[b] = true
+					qfs = append(qfs, feature{b, qfs[i].mult * substFeat})
+				}
+			}
+		}
+	}
 	var qnorm float32
 	qw := make([]float32, len(qfs))
 	for i, f := range qfs {
@@ -487,7 +537,9 @@ func (ix *index) search(q string, limit int) []hit {
 			w = ix.maxIDF
 		}
 		qw[i] = f.mult * w
-		qnorm += qw[i]
+		if i < nBase {
+			qnorm += qw[i]
+		}
 	}
 	if qnorm == 0 {
 		return nil
@@ -513,7 +565,7 @@ func (ix *index) search(q string, limit int) []hit {
 			s.labelAcc[p.label] += w
 			d := ix.labelDoc[p.label]
 			touchDoc(d)
-			if s.docSeenF[d] != int32(fi) {
+			if fi < nBase && s.docSeenF[d] != int32(fi) {
 				s.docSeenF[d] = int32(fi)
 				s.docCov[d] += qw[fi]
 			}
@@ -550,6 +602,31 @@ func (ix *index) search(q string, limit int) []hit {
 	for _, d := range exact {
 		touchDoc(d)
 	}
+	// One atom swapped for a word it stands in for elsewhere in the
+	// taxonomy (hoofd/chef, magazijnhulp/magazijnmedewerker): variants of
+	// the query that are labels.
+	var variant []int32
+	if substBonus > 0 && len(exact) == 0 {
+		qa := ix.labelAtoms(toks)
+		lookup := func(atoms []string, into *[]int32) {
+			vs := append([]string(nil), atoms...)
+			sort.Strings(vs)
+			for _, d := range ix.exact[strings.Join(vs, " ")] {
+				touchDoc(d)
+				if !containsInt32(*into, d) {
+					*into = append(*into, d)
+				}
+			}
+		}
+		buf := make([]string, len(qa))
+		for i, a := range qa {
+			for _, b := range ix.subst[a] {
+				copy(buf, qa)
+				buf[i] = b
+				lookup(buf, &variant)
+			}
+		}
+	}
 	// Description and ISCO evidence, only for concepts already in play.
 	for fi, f := range qfs {
 		for _, d := range ix.docOf[f.key] {
@@ -574,6 +651,9 @@ func (ix *index) search(q string, limit int) []hit {
 			wDescription*float64(s.docDesc[d]/qnorm) + wISCO*float64(s.docISCO[d]/qnorm)
 		if l := s.docLabel[d]; l >= 0 && ix.labelKind[l] == kindPreferred {
 			score += wPreferred
+		}
+		if containsInt32(variant, d) {
+			score += substBonus
 		}
 		isExact := containsInt32(exact, d)
 		if isExact {
@@ -705,4 +785,27 @@ func (ix *index) queryGrams(toks []string) (map[string]float32, float32) {
 		}
 	}
 	return out, float32(math.Sqrt(ss))
+}
+
+// learnSubstitutions records, for the labels of one concept, pairs of atoms
+// that stand in for each other: two labels that differ in exactly one atom.
+func learnSubstitutions(labels [][]string, subst map[[2]string]int) {
+	holes := map[string][]string{} // label with one atom left out -> the atoms left out
+	for _, l := range labels {
+		for i := range l {
+			key := strings.Join(l[:i], " ") + "|" + strings.Join(l[i+1:], " ")
+			holes[key] = append(holes[key], l[i])
+		}
+	}
+	seen := map[[2]string]bool{}
+	for _, as := range holes {
+		for _, a := range as {
+			for _, b := range as {
+				if a != b && !seen[[2]string{a, b}] {
+					seen[[2]string{a, b}] = true
+					subst[[2]string{a, b}]++
+				}
+			}
+		}
+	}
 }
