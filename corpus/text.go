@@ -39,7 +39,7 @@ var (
 	skillLines = []string{
 		"Heeft ervaring met %s.",
 		"Is goed in %s.",
-		"Heeft eerder %s gedaan en wil dat graag weer doen.",
+		"Wil graag iets met %s blijven doen.",
 		"Noemt %s als sterk punt.",
 	}
 	traitLines = []string{
