@@ -26,7 +26,7 @@ import (
 //     time (the delta is kept tiny).
 func TestConcurrentSnapshots(t *testing.T) {
 	e := newTestEngine(fakeTax{})
-	e.prof.minDelta = 8
+	e.prof.minDelta = 32
 	e.prof.compactNow()
 	g := newCoarseGen(5, 4)
 	var bg []*Profile
@@ -61,6 +61,9 @@ func TestConcurrentSnapshots(t *testing.T) {
 			defer wg.Done()
 			for i := 1; !stop.Load(); i++ {
 				f(i)
+				if i%4 == 0 {
+					time.Sleep(20 * time.Microsecond) // give background compactions a chance to land
+				}
 			}
 		}()
 	}
@@ -124,7 +127,13 @@ func TestConcurrentSnapshots(t *testing.T) {
 	if checks.Load() < 20 {
 		t.Fatalf("only %d answers checked", checks.Load())
 	}
-	t.Logf("%d answers checked", checks.Load())
+	e.prof.mu.Lock()
+	installs := e.prof.bgInstalls
+	e.prof.mu.Unlock()
+	if installs == 0 {
+		t.Fatal("no background compaction was installed during the run")
+	}
+	t.Logf("%d answers checked, %d background compactions installed", checks.Load(), installs)
 }
 
 func consistent(res *MatchResult, ranked bool) error {

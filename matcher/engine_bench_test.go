@@ -181,3 +181,20 @@ func BenchmarkUpsertProfile(b *testing.B) {
 		e.UpsertProfile(ps[i%len(ps)])
 	}
 }
+
+// BenchmarkCompact measures a full rebuild of the profile base; writers
+// wait only for its final catch-up step (see BenchmarkCompactWriterStall).
+func BenchmarkCompact(b *testing.B) {
+	for _, n := range profileSizes {
+		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
+			if n >= 1_000_000 && testing.Short() {
+				b.Skip("1M profiles: not under -short")
+			}
+			e, _ := profileEngine(b, n)
+			b.ReportAllocs()
+			for b.Loop() {
+				e.prof.compactNow()
+			}
+		})
+	}
+}

@@ -43,6 +43,7 @@ func (h *rowHead) nTerms() uint32 { return uint32(h.nA) + 2*uint32(h.nB) }
 
 type record[X any] struct {
 	id    string
+	doc   uint32 // assigned by the table
 	h     rowHead
 	x     X
 	terms []uint32
@@ -110,6 +111,7 @@ type table[X any] struct {
 	minDelta   int
 	idfFn      func(seg *segment[X], live int) ([]float32, float32)
 	compacting atomic.Bool
+	bgInstalls int // background compactions installed (tests)
 	compactWG  sync.WaitGroup
 }
 
@@ -198,11 +200,15 @@ func (t *table[X]) upsert(recs []record[X]) {
 			if byID[recs[i].id] != i {
 				continue
 			}
-			keep = append(keep, recs[i])
-			if doc, ok := t.docOf[recs[i].id]; ok {
+			doc, ok := t.docOf[recs[i].id]
+			if ok {
 				t.markDeleted(doc, t.version)
-				t.live--
+			} else {
+				doc = t.newDoc(recs[i].id)
+				t.live++
 			}
+			recs[i].doc = doc
+			keep = append(keep, recs[i])
 		}
 		t.rebuildLocked(keep)
 		return
@@ -278,11 +284,23 @@ func (t *table[X]) maybeCompact(capRows int) {
 	t.compactWG.Add(1)
 	go func() {
 		defer t.compactWG.Done()
-		t.mu.Lock()
-		t.rebuildLocked(nil)
-		t.mu.Unlock()
-		t.compacting.Store(false)
+		defer t.compacting.Store(false)
+		t.compactBackground()
 	}()
+}
+
+// compactBackground builds a new base from the current snapshot without
+// the writer lock and installs it under the lock (a short catch-up), unless
+// a synchronous rebuild replaced the segments meanwhile.
+func (t *table[X]) compactBackground() {
+	s := t.cur.Load()
+	bl := t.build(s, s.deltaN, s.version, nil)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if cur := t.cur.Load(); cur.base == s.base && cur.delta == s.delta {
+		t.install(bl)
+		t.bgInstalls++
+	}
 }
 
 // compactNow rebuilds the base synchronously (tests, after a bulk load).
@@ -301,24 +319,36 @@ type srcRow struct {
 
 const refExtra = 1 << 30
 
-// rebuildLocked builds a new base from the live rows plus extra (whose
-// earlier versions the caller has already marked deleted) and an empty
-// delta, and publishes it at t.version. Caller holds t.mu.
-func (t *table[X]) rebuildLocked(extra []record[X]) {
-	old := t.cur.Load()
+// built is a new base made outside the writer lock, waiting to be
+// installed.
+type built[X any] struct {
+	from   *snapshot[X] // the snapshot it was built from (nil: none)
+	fromN  int          // delta rows of from that were folded in
+	b      *segment[X]
+	src    []uint32 // per new row: its source ref in from, or refExtra
+	idf    []float32
+	idfMax float32
+}
+
+// build makes a new base from the rows of s (the base and the first deltaN
+// delta rows) visible at version v, plus extra (docs already assigned). It
+// reads only immutable rows and deletion words, so it runs without the
+// writer lock.
+func (t *table[X]) build(s *snapshot[X], deltaN int, v uint32, extra []record[X]) *built[X] {
 	var src []srcRow
 	nTerms := 0
-	if old != nil {
-		for i := range old.base.heads {
-			if atomic.LoadUint32(&old.base.del[i]) == 0 {
-				h := &old.base.heads[i]
+	if s != nil {
+		src = make([]srcRow, 0, len(s.base.heads)+deltaN+len(extra))
+		for i := range s.base.heads {
+			if d := atomic.LoadUint32(&s.base.del[i]); d == 0 || d > v {
+				h := &s.base.heads[i]
 				src = append(src, srcRow{h.pc4, h.radius, uint32(i)})
 				nTerms += int(h.nTerms())
 			}
 		}
-		for i := 0; i < t.deltaN; i++ {
-			if atomic.LoadUint32(&old.delta.del[i]) == 0 {
-				h := &old.delta.heads[i]
+		for i := 0; i < deltaN; i++ {
+			if d := atomic.LoadUint32(&s.delta.del[i]); d == 0 || d > v {
+				h := &s.delta.heads[i]
 				src = append(src, srcRow{h.pc4, h.radius, uint32(i) | refDelta})
 				nTerms += int(h.nTerms())
 			}
@@ -329,7 +359,7 @@ func (t *table[X]) rebuildLocked(extra []record[X]) {
 		nTerms += len(extra[i].terms)
 	}
 	// counting sort by PC4, then radius descending within a PC4
-	var count [65537]uint32
+	count := make([]uint32, 65537)
 	for _, r := range src {
 		count[int(r.pc4)+1]++
 	}
@@ -337,10 +367,9 @@ func (t *table[X]) rebuildLocked(extra []record[X]) {
 		count[i] += count[i-1]
 	}
 	sorted := make([]srcRow, len(src))
-	pos := count
 	for _, r := range src {
-		sorted[pos[r.pc4]] = r
-		pos[r.pc4]++
+		sorted[count[r.pc4]] = r
+		count[r.pc4]++
 	}
 	src = nil
 	n := len(sorted)
@@ -348,6 +377,7 @@ func (t *table[X]) rebuildLocked(extra []record[X]) {
 		heads: make([]rowHead, n), xs: make([]X, n), del: make([]uint32, n),
 		ids: make([]string, n), docs: make([]uint32, n), terms: make([]uint32, 0, nTerms),
 	}
+	refs := make([]uint32, n)
 	for g := 0; g < n; {
 		e := g + 1
 		for e < n && sorted[e].pc4 == sorted[g].pc4 {
@@ -358,29 +388,21 @@ func (t *table[X]) rebuildLocked(extra []record[X]) {
 		}
 		for i := g; i < e; i++ {
 			r := sorted[i]
-			var h rowHead
-			var x X
-			var id string
-			var doc uint32
 			var terms []uint32
-			switch {
-			case r.ref&refExtra != 0:
+			if r.ref&refExtra != 0 {
 				rec := &extra[r.ref&^refExtra]
-				h, x, id, terms = rec.h, rec.x, rec.id, rec.terms
-				var ok bool
-				if doc, ok = t.docOf[id]; !ok {
-					doc = t.newDoc(id)
-				}
-				t.live++
-			default:
-				seg, j := old.row(r.ref)
-				h, x, id, doc = seg.heads[j], seg.xs[j], seg.ids[j], seg.docs[j]
+				b.heads[i], b.xs[i], b.ids[i], b.docs[i] = rec.h, rec.x, rec.id, rec.doc
+				terms = rec.terms
+				refs[i] = refExtra
+			} else {
+				seg, j := s.row(r.ref)
+				h := seg.heads[j]
+				b.heads[i], b.xs[i], b.ids[i], b.docs[i] = h, seg.xs[j], seg.ids[j], seg.docs[j]
 				terms = seg.terms[h.termOff : h.termOff+h.nTerms()]
+				refs[i] = r.ref
 			}
-			h.termOff = uint32(len(b.terms))
+			b.heads[i].termOff = uint32(len(b.terms))
 			b.terms = append(b.terms, terms...)
-			b.heads[i], b.xs[i], b.ids[i], b.docs[i] = h, x, id, doc
-			t.docRef[doc] = uint32(i)
 		}
 		h := &b.heads[g]
 		b.groups = append(b.groups, group{lat: h.lat, lon: h.lon,
@@ -389,13 +411,66 @@ func (t *table[X]) rebuildLocked(extra []record[X]) {
 		g = e
 	}
 	b.groups = slices.Clip(b.groups)
-	rows := max(t.minDelta, n/16)
-	t.deltaN, t.deltaTerms, t.dead = 0, 0, 0
-	ns := &snapshot[X]{version: t.version, base: b, delta: newDelta[X](rows, rows*24), live: t.live}
+	bl := &built[X]{from: s, fromN: deltaN, b: b, src: refs}
 	if t.idfFn != nil {
-		ns.idf, ns.idfMax = t.idfFn(b, t.live)
+		bl.idf, bl.idfMax = t.idfFn(b, n)
 	}
-	t.cur.Store(ns)
+	return bl
+}
+
+// install publishes a built base. Rows deleted since it was built are
+// marked in it, delta rows added since move to the new delta, and the doc
+// refs follow. Caller holds t.mu, and the table's segments are still those
+// of bl.from.
+func (t *table[X]) install(bl *built[X]) {
+	old, nb := bl.from, bl.b
+	dead := 0
+	for i, src := range bl.src {
+		if src == refExtra {
+			t.docRef[nb.docs[i]] = uint32(i)
+			continue
+		}
+		seg, j := old.row(src)
+		if d := atomic.LoadUint32(&seg.del[j]); d != 0 {
+			nb.del[i] = d // deleted after the build began
+			dead++
+		} else {
+			t.docRef[nb.docs[i]] = uint32(i)
+		}
+	}
+	tail, tailTerms := 0, 0
+	if old != nil {
+		for j := bl.fromN; j < t.deltaN; j++ {
+			tail++
+			tailTerms += int(old.delta.heads[j].nTerms())
+		}
+	}
+	rows := max(t.minDelta, len(nb.heads)/16, 2*tail)
+	nd := newDelta[X](rows, max(rows*24, 2*tailTerms))
+	k, off := 0, 0
+	if old != nil {
+		od := old.delta
+		for j := bl.fromN; j < t.deltaN; j++ {
+			if atomic.LoadUint32(&od.del[j]) != 0 {
+				continue // replaced or deleted: invisible from now on
+			}
+			h := od.heads[j]
+			off += copy(nd.terms[off:], od.terms[h.termOff:h.termOff+h.nTerms()])
+			h.termOff = uint32(off) - h.nTerms()
+			nd.heads[k], nd.xs[k], nd.ids[k], nd.docs[k] = h, od.xs[j], od.ids[j], od.docs[j]
+			t.docRef[nd.docs[k]] = uint32(k) | refDelta
+			k++
+		}
+	}
+	t.deltaN, t.deltaTerms, t.dead = k, off, dead
+	t.cur.Store(&snapshot[X]{version: t.version, base: nb, delta: nd, deltaN: k, live: t.live,
+		idf: bl.idf, idfMax: bl.idfMax})
+}
+
+// rebuildLocked builds and installs a new base from the live rows plus
+// extra while holding the writer lock (bulk loads, a full delta).
+func (t *table[X]) rebuildLocked(extra []record[X]) {
+	t.install(t.build(t.cur.Load(), t.deltaN, t.version, extra))
 }
 
 // profileIDF computes the skill idf table from a profile base.
