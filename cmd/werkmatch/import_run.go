@@ -250,6 +250,12 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 		}
 	}
 
+	ix, err := openIndexForImport(c)
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+
 	// The reject file is cut back to the state of the checkpoint: lines
 	// after it are read (and rejected) again.
 	rej, err := os.OpenFile(c.rejects, os.O_RDWR|os.O_CREATE, 0o644)
@@ -264,12 +270,6 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 		return nil, err
 	}
 	rejW := bufio.NewWriter(rej)
-
-	ix, err := openIndexForImport(c)
-	if err != nil {
-		return nil, err
-	}
-	defer ix.Close()
 
 	sum := &importSummary{ResumedAt: cp.Line, Lines: cp.Line, Accepted: cp.Accepted, Rejected: cp.Rejected}
 	var bar *progressbar.ProgressBar
