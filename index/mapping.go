@@ -15,7 +15,7 @@ import (
 // mappingVersion is stored in each Bleve index (SetInternal). Bump it on
 // every change to the mapping or to the indexed form of a document: Open
 // then rebuilds the index from the stored documents.
-const mappingVersion = "3"
+const mappingVersion = "4"
 
 // Internal keys.
 var (
@@ -44,10 +44,6 @@ const (
 	fBanenafspraak = "banenafspraak"
 	fStatus        = "status"
 	fAvailable     = "available_from" // profile, yyyymmdd
-	fRegistered    = "registered_at"  // profile, yyyymmdd
-	fStartDate     = "start_date"     // vacancy, yyyymmdd
-	fClosesAt      = "closes_at"      // vacancy, yyyymmdd
-	fMaxTravel     = "max_travel_km"
 	fLoc           = "loc"
 	fTitle         = "title"
 	fDescription   = "description"
@@ -164,18 +160,17 @@ func newMapping(kind string) (*mapping.IndexMappingImpl, error) {
 		dm.AddFieldMappingsAt(fPerspectief, kw(false))
 		dm.AddFieldMappingsAt(fDutch, kw(false))
 		dm.AddFieldMappingsAt(fAvailable, num())
-		dm.AddFieldMappingsAt(fRegistered, num())
-		dm.AddFieldMappingsAt(fMaxTravel, num())
 		dm.AddFieldMappingsAt(fSummary, text())
 	case kindVacancy:
 		dm.AddFieldMappingsAt(fEmployer, kw(false))
 		dm.AddFieldMappingsAt(fStatus, kw(false))
 		dm.AddFieldMappingsAt(fDutch, kw(false))
-		dm.AddFieldMappingsAt(fStartDate, num())
-		dm.AddFieldMappingsAt(fClosesAt, num())
 		dm.AddFieldMappingsAt(fTitle, text())
 		dm.AddFieldMappingsAt(fDescription, text())
 	}
+	// no _all field: every query names its fields, and composing _all
+	// cost a tenth of the indexing time
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.DefaultMapping = dm
 	return im, nil
 }
@@ -235,8 +230,6 @@ func profileDoc(p *matcher.Profile, loc matcher.Locator) (map[string]interface{}
 		fOpenHiring:    p.OpenToOpenHiring,
 		fBanenafspraak: p.Banenafspraak,
 		fAvailable:     dateNum(p.AvailableFrom),
-		fRegistered:    dateNum(p.RegisteredAt),
-		fMaxTravel:     float64(p.MaxTravelKm),
 		fOccupation:    nonEmpty(p.DesiredOccupations),
 		fSkill:         nonEmpty(p.Skills),
 		fSummary:       p.Summary,
@@ -270,8 +263,6 @@ func vacancyDoc(v *matcher.Vacancy, loc matcher.Locator) (map[string]interface{}
 		fOpenHiring:    v.OpenHiring,
 		fBanenafspraak: v.BanenafspraakSuitable,
 		fStatus:        v.Status,
-		fStartDate:     dateNum(v.StartDate),
-		fClosesAt:      dateNum(v.ClosesAt),
 		fTitle:         v.Title,
 		fDescription:   v.Description,
 		fOccupation:    v.Occupation,
