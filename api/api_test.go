@@ -3,6 +3,9 @@ package api_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -436,6 +439,39 @@ func TestBulkOverLimitKeepsProcessedLines(t *testing.T) {
 	// Content-Length over the limit: refused before anything is read.
 	want(t, e.do(req{method: "POST", path: "/v1/profiles/_bulk", key: kIngest, body: sb.String(), ctype: "application/x-ndjson"}), 413)
 	want(t, e.do(req{method: "GET", path: "/v1/profiles/c00", key: kIngest}), 404)
+
+	// Without a Content-Length the limit is found while reading: the
+	// complete lines before it are written and reported with the 413.
+	ts := httptest.NewServer(e.srv)
+	defer ts.Close()
+	r, _ := http.NewRequest("POST", ts.URL+"/v1/profiles/_bulk", io.MultiReader(strings.NewReader(sb.String())))
+	r.ContentLength = -1
+	r.Header.Set("Content-Type", "application/x-ndjson")
+	r.Header.Set("Authorization", "Bearer "+kIngest)
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var p struct {
+		Status  int
+		Results struct {
+			Results []struct {
+				ID     string
+				Status int
+			}
+			Accepted int
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil || resp.StatusCode != 413 || p.Status != 413 {
+		t.Fatalf("chunked over the limit: %d %v %+v", resp.StatusCode, err, p)
+	}
+	if p.Results.Accepted == 0 || p.Results.Accepted >= 20 {
+		t.Fatalf("accepted %d lines before the limit", p.Results.Accepted)
+	}
+	for _, l := range p.Results.Results {
+		want(t, e.do(req{method: "GET", path: "/v1/profiles/" + l.ID, key: kIngest}), 200)
+	}
 }
 
 func TestSearchAndTaxonomy(t *testing.T) {

@@ -126,7 +126,7 @@ func parseServeFlags(args []string) (*serveConfig, error) {
 		if given[f.Name] || envErr != nil {
 			return
 		}
-		if v, ok := os.LookupEnv(envName(f.Name)); ok {
+		if v := os.Getenv(envName(f.Name)); v != "" { // an empty variable counts as unset
 			if err := fs.Set(f.Name, v); err != nil {
 				envErr = fmt.Errorf("%s: %w", envName(f.Name), err)
 			}
