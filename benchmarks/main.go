@@ -73,7 +73,7 @@ func main() {
 	flag.Parse()
 	if c.smoke {
 		c.profiles, c.vacancies, c.queries, c.baselineQueries = 10000, 5000, 40, 20
-		c.httpDuration, c.httpClients, c.ingestClients = 2*time.Second, 16, 32
+		c.httpDuration, c.httpClients, c.ingestClients = 1500*time.Millisecond, 16, 32
 	}
 	if c.baselineQueries <= 0 {
 		c.baselineQueries = c.queries
