@@ -57,6 +57,7 @@ var (
 	exactPrefBonus         = 0.05
 	substBonus             = 0.8 // a one-word variant of the query is a label
 	substFeat      float32 = 0.3
+	ngMaxDF                = 0.02
 	substMin               = 1 // substitution pairs seen in at least this many concepts
 	substCap               = 8
 	exactBonus             = 0.25 // folded label key equal to the query's
@@ -762,7 +763,9 @@ func (ix *index) buildNgrams(docs []document) {
 		for g, c := range m {
 			w := float32(c) * ix.ngIDF[g]
 			ss += float64(w) * float64(w)
-			ix.ngPost[g] = append(ix.ngPost[g], posting{int32(li), w})
+			if float64(df[g]) <= ngMaxDF*n {
+				ix.ngPost[g] = append(ix.ngPost[g], posting{int32(li), w})
+			}
 		}
 		ix.ngNorm[li] = float32(math.Sqrt(ss))
 	}
