@@ -211,3 +211,30 @@ func BenchmarkCompact(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLoad loads n profiles into an empty engine in one call or in
+// batches of 10,000 (as the server reads them from the store).
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range []int{100_000, 1_000_000} {
+		if n >= 1_000_000 && testing.Short() {
+			continue
+		}
+		g := newGen(1)
+		ps := make([]*Profile, n)
+		for i := range ps {
+			ps[i] = g.Profile(i)
+		}
+		for _, batch := range []int{n, 10_000} {
+			b.Run(fmt.Sprintf("profiles=%d/batch=%d", n, batch), func(b *testing.B) {
+				for b.Loop() {
+					e := g.engine(runtime.GOMAXPROCS(0))
+					for i := 0; i < n; i += batch {
+						e.UpsertProfiles(ps[i:min(i+batch, n)])
+					}
+					e.prof.compactWG.Wait()
+				}
+				b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "profiles/s")
+			})
+		}
+	}
+}

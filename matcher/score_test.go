@@ -144,3 +144,41 @@ func mustNorm(w Weights) Weights {
 	}
 	return n
 }
+
+// Loading in batches (as the server does from the store) ends in the same
+// state as one bulk load, and re-upserting a batch changes nothing.
+func TestBatchedLoadMatchesBulk(t *testing.T) {
+	g := newCoarseGen(13, 6)
+	var ps []*Profile
+	for i := range 12000 {
+		ps = append(ps, g.Profile(i))
+	}
+	bulk, batched := g.engine(2), g.engine(2)
+	bulk.UpsertProfiles(ps)
+	for i := 0; i < len(ps); i += 700 {
+		batched.UpsertProfiles(ps[i:min(i+700, len(ps))])
+	}
+	batched.UpsertProfiles(ps[3000:4000])
+	bulk.compact()
+	batched.compact()
+	if a, _ := bulk.Counts(); a != len(ps) {
+		t.Fatalf("bulk holds %d", a)
+	}
+	if a, _ := batched.Counts(); a != len(ps) {
+		t.Fatalf("batched holds %d", a)
+	}
+	for i := range 30 {
+		v := g.Vacancy(i)
+		v.Status = StatusOpen
+		a, _ := bulk.MatchVacancy(context.Background(), v, Query{Limit: 30})
+		b, _ := batched.MatchVacancy(context.Background(), v, Query{Limit: 30})
+		if a.Scored != b.Scored || len(a.Results) != len(b.Results) {
+			t.Fatalf("vacancy %d: scored %d vs %d", i, a.Scored, b.Scored)
+		}
+		for j := range a.Results {
+			if a.Results[j].ProfileID != b.Results[j].ProfileID || a.Results[j].Score != b.Results[j].Score {
+				t.Fatalf("vacancy %d rank %d differs", i, j)
+			}
+		}
+	}
+}

@@ -23,9 +23,13 @@ import (
 // that deletion version (an atomic word), so readers never take a lock and
 // never see a half-applied write; a batch of upserts is one version.
 //
-// Compaction rebuilds the base from the live rows (and, for a bulk load, the
-// new rows) under the writer lock and publishes it: writers wait for it,
-// readers never do and keep their old segments for as long as they use them.
+// Compaction builds a new base from the rows visible in a snapshot without
+// any lock, then, under the writer lock, marks the rows deleted since,
+// moves the delta rows added since into a fresh delta and publishes: writers
+// wait only for that catch-up, readers never wait and keep their old
+// segments for as long as they use them. A batch that does not fit the delta
+// either grows the delta (when the base is at least twice its size) or is
+// folded into a new base directly, so loading in batches stays O(n log n).
 
 const refDelta = 1 << 31
 
@@ -183,39 +187,22 @@ func (t *table[X]) upsert(recs []record[X]) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.cur.Load()
-	capRows := len(s.delta.heads)
 	terms := 0
 	for i := range recs {
 		terms += len(recs[i].terms)
 	}
-	if len(recs) > capRows/2 || terms > len(s.delta.terms)/2 {
-		// bulk: fold straight into a new base
-		t.version++
-		byID := make(map[string]int, len(recs))
-		for i := range recs {
-			byID[recs[i].id] = i
+	if t.deltaN+len(recs) > len(s.delta.heads) || t.deltaTerms+terms > len(s.delta.terms) {
+		// It does not fit. A base at least twice the grown delta takes a
+		// bigger delta; otherwise the batch is folded into a new base.
+		// Either way batch loads cost O(n log n) rows copied in total.
+		need := t.deltaN + len(recs)
+		if len(s.base.heads) >= 2*need {
+			t.growDelta(2*need, 2*(t.deltaTerms+terms))
+			s = t.cur.Load()
+		} else {
+			t.foldLocked(recs)
+			return
 		}
-		keep := recs[:0:0]
-		for i := range recs {
-			if byID[recs[i].id] != i {
-				continue
-			}
-			doc, ok := t.docOf[recs[i].id]
-			if ok {
-				t.markDeleted(doc, t.version)
-			} else {
-				doc = t.newDoc(recs[i].id)
-				t.live++
-			}
-			recs[i].doc = doc
-			keep = append(keep, recs[i])
-		}
-		t.rebuildLocked(keep)
-		return
-	}
-	if t.deltaN+len(recs) > capRows || t.deltaTerms+terms > len(s.delta.terms) {
-		t.rebuildLocked(nil)
-		s = t.cur.Load()
 	}
 	t.version++
 	d := s.delta
@@ -239,7 +226,58 @@ func (t *table[X]) upsert(recs []record[X]) {
 		t.deltaN++
 	}
 	t.publish()
-	t.maybeCompact(capRows)
+	t.maybeCompact(len(d.heads))
+}
+
+// foldLocked folds a batch straight into a new base, as one version.
+func (t *table[X]) foldLocked(recs []record[X]) {
+	t.version++
+	byID := make(map[string]int, len(recs))
+	for i := range recs {
+		byID[recs[i].id] = i
+	}
+	keep := make([]record[X], 0, len(byID))
+	for i := range recs {
+		if byID[recs[i].id] != i {
+			continue // a later record of the batch wins
+		}
+		doc, ok := t.docOf[recs[i].id]
+		if ok {
+			t.markDeleted(doc, t.version)
+		} else {
+			doc = t.newDoc(recs[i].id)
+			t.live++
+		}
+		recs[i].doc = doc
+		keep = append(keep, recs[i])
+	}
+	t.rebuildLocked(keep)
+}
+
+// growDelta moves the live delta rows to a bigger delta and publishes it
+// (same version: nothing visible changes). Caller holds t.mu.
+func (t *table[X]) growDelta(rows, terms int) {
+	s := t.cur.Load()
+	od := s.delta
+	nd := newDelta[X](rows, max(terms, rows*24))
+	k, off := 0, 0
+	for j := 0; j < t.deltaN; j++ {
+		if atomic.LoadUint32(&od.del[j]) != 0 {
+			continue
+		}
+		h := od.heads[j]
+		n := h.nTerms()
+		copy(nd.terms[off:], od.terms[h.termOff:h.termOff+n])
+		h.termOff = uint32(off)
+		off += int(n)
+		nd.heads[k], nd.xs[k], nd.ids[k], nd.docs[k] = h, od.xs[j], od.ids[j], od.docs[j]
+		t.docRef[nd.docs[k]] = uint32(k) | refDelta
+		k++
+	}
+	t.dead -= t.deltaN - k
+	t.deltaN, t.deltaTerms = k, off
+	t.cur.Store(&snapshot[X]{version: t.version, base: s.base, delta: nd, deltaN: k, live: t.live,
+		idf: s.idf, idfMax: s.idfMax})
 }
 
 func (t *table[X]) newDoc(id string) uint32 {
