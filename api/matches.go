@@ -116,6 +116,31 @@ func (s *Server) compute(ctx context.Context, dir, key string, gen uint64, run f
 	return &MatchAnswer{MatchResult: res}, nil
 }
 
+// encodedKey identifies the encoding of one cached result in one view.
+type encodedKey struct {
+	res      *matcher.MatchResult
+	employer bool
+}
+
+// answer encodes a match answer for the principal. A cached result is the
+// same immutable value on every hit, so its encoding is kept (bounded LRU,
+// keyed by the result itself) and a hot cached match costs no JSON work.
+func (s *Server) answer(pr *Principal, a *MatchAnswer) *reply {
+	if !a.Cached {
+		return &reply{status: http.StatusOK, body: viewFor(pr, a)}
+	}
+	k := encodedKey{a.MatchResult, pr.Role == RoleEmployer}
+	if b, ok := s.encoded.Get(k); ok {
+		return &reply{status: http.StatusOK, raw: b}
+	}
+	b, err := json.Marshal(viewFor(pr, a))
+	if err != nil {
+		return &reply{status: http.StatusOK, body: viewFor(pr, a)}
+	}
+	s.encoded.Add(k, b)
+	return &reply{status: http.StatusOK, raw: b}
+}
+
 // viewFor returns the answer as the principal may see it. Employers get
 // the employer view (see the package doc); the cached result is shared, so
 // it is copied, never changed.
@@ -162,7 +187,7 @@ func (s *Server) vacancyMatches(c *gin.Context, pr *Principal) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &reply{status: http.StatusOK, body: viewFor(pr, a)}, nil
+	return s.answer(pr, a), nil
 }
 
 // profileMatches: GET /v1/profiles/{id}/matches (accountmanager of the
@@ -187,7 +212,7 @@ func (s *Server) profileMatches(c *gin.Context, pr *Principal) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &reply{status: http.StatusOK, body: a}, nil
+	return s.answer(pr, a), nil
 }
 
 // adhocMatches: POST /v1/matches (employer, accountmanager): the top-N
@@ -221,5 +246,5 @@ func (s *Server) adhocMatches(c *gin.Context, pr *Principal) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &reply{status: http.StatusOK, body: viewFor(pr, a)}, nil
+	return s.answer(pr, a), nil
 }

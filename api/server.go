@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/werkmatch/werkmatch/cache"
@@ -94,7 +95,11 @@ type Server struct {
 	ready   atomic.Bool
 	locks   [256]sync.Mutex
 	routes  []routeInfo
+	encoded *lru.Cache[encodedKey, []byte] // see answer
 }
+
+// encodedEntries bounds the kept encodings of cached match answers.
+const encodedEntries = 2048
 
 type routeInfo struct {
 	method, path string
@@ -133,6 +138,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, m: cfg.Metrics, log: cfg.Logger, cache: cfg.Cache, limiter: cfg.Limiter, limits: limits}
 	s.ready.Store(!cfg.NotReady)
+	s.encoded, _ = lru.New[encodedKey, []byte](encodedEntries)
 
 	var cs cacheStatser
 	if x, ok := cfg.Cache.(cacheStatser); ok {
@@ -209,7 +215,8 @@ func (s *Server) registerRoutes() {
 // reply is a handler's answer; one place (handle) writes it.
 type reply struct {
 	status int
-	body   any // nil: no body
+	body   any    // nil: no body
+	raw    []byte // the body already encoded as JSON (instead of body)
 	etag   string
 }
 
@@ -243,6 +250,11 @@ func (s *Server) handle(method, path string, h handlerFunc, roles ...string) {
 		}
 		if r.etag != "" {
 			c.Header("ETag", r.etag)
+		}
+		if r.raw != nil {
+			c.Header("X-Content-Type-Options", "nosniff")
+			c.Data(r.status, "application/json", r.raw)
+			return
 		}
 		if r.body == nil {
 			c.Status(r.status)
