@@ -41,7 +41,7 @@
 // (go test ./taxonomy -run TestHoldOut -v [-esco DIR -eval.share 0.2
 // -eval.seed 1 -eval.misses 50]). At a 0.2 share, seeds 1-5, the label's
 // own occupation ranks first for 0.67-0.69 of the queries and in the first
-// five for 0.87-0.88. About one held-out label in seven is, after
+// five for 0.87-0.88. About one held-out label in six is, after
 // normalisation, also a label of another occupation in ESCO; counting an
 // answer as right when the occupation ranked carries the label, top-1 is
 // 0.80-0.82 and top-5 0.91-0.92.

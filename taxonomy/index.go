@@ -79,6 +79,7 @@ type index struct {
 	lab       vocab              // label tokens: compound parts for exact keys
 	all       vocab              // label and description tokens: compound parts for features
 	trigrams  map[string][]string
+	memo      map[string]string    // foldToken results, during the build only
 	ngPost    map[string][]posting // char trigram -> labels (tf*idf)
 	ngIDF     map[string]float32
 	ngNorm    []float32           // euclidean norm per label
@@ -124,6 +125,14 @@ func buildIndex(docs []document) *index {
 		all:      newVocab(),
 		trigrams: map[string][]string{},
 	}
+	// Folding is memoised while building (labels repeat words a lot); the
+	// memo is dropped before the index is used, so queries never grow it.
+	ix.memo = map[string]string{}
+	ix.lab.fold, ix.all.fold = ix.fold, ix.fold
+	defer func() {
+		ix.memo = nil
+		ix.lab.fold, ix.all.fold = foldToken, foldToken
+	}()
 	// Pass 1: the vocabulary of label tokens, for compound splitting.
 	for _, d := range docs {
 		for _, l := range d.labels {
@@ -268,17 +277,20 @@ func trigramsOf(s string) []string {
 }
 
 // vocab is a set of words, raw and folded, for compound splitting.
-type vocab struct{ raw, folded map[string]bool }
+type vocab struct {
+	raw, folded map[string]bool
+	fold        func(string) string
+}
 
-func newVocab() vocab { return vocab{map[string]bool{}, map[string]bool{}} }
+func newVocab() vocab { return vocab{map[string]bool{}, map[string]bool{}, foldToken} }
 
 func (v vocab) add(w string) {
 	v.raw[w] = true
-	v.folded[foldToken(w)] = true
+	v.folded[v.fold(w)] = true
 }
 
 // word reports whether w, or its folded form, is known.
-func (v vocab) word(w string) bool { return v.raw[w] || v.folded[foldToken(w)] }
+func (v vocab) word(w string) bool { return v.raw[w] || v.folded[v.fold(w)] }
 
 // left reports whether w can be the first part of a compound: a known
 // word, possibly with a linking s, e or en, or a known folded form.
@@ -292,7 +304,7 @@ func (v vocab) left(w string) bool {
 	if len(w) >= 6 && strings.HasSuffix(w, "en") && v.raw[w[:len(w)-2]] {
 		return true
 	}
-	return len(w) >= 5 && v.folded[foldToken(w)]
+	return len(w) >= 5 && v.folded[v.fold(w)]
 }
 
 // splitCompound returns the parts of a compound token: for each way to cut
@@ -352,12 +364,12 @@ func (ix *index) features(toks []string, plain bool) []feature {
 		fs = append(fs, feature{k, m})
 	}
 	for _, t := range toks {
-		add(foldToken(t), 1)
+		add(ix.fold(t), 1)
 		if plain {
 			continue
 		}
 		for _, p := range ix.splitCompound(t, 0) {
-			add(foldToken(p), partMult)
+			add(ix.fold(p), partMult)
 		}
 	}
 	return fs
@@ -398,11 +410,11 @@ func (ix *index) atoms(t string) []string {
 				if !ix.lab.raw[l] && ix.lab.raw[l[:len(l)-1]] {
 					l = l[:len(l)-1]
 				}
-				return append(ix.atoms(l), foldToken(right))
+				return append(ix.atoms(l), ix.fold(right))
 			}
 		}
 	}
-	return []string{foldToken(t)}
+	return []string{ix.fold(t)}
 }
 
 // fuzzy returns known folded terms within a small edit distance of f.
@@ -811,4 +823,17 @@ func learnSubstitutions(labels [][]string, subst map[[2]string]int) {
 			}
 		}
 	}
+}
+
+// fold is foldToken, memoised during the build.
+func (ix *index) fold(t string) string {
+	if ix.memo == nil {
+		return foldToken(t)
+	}
+	f, ok := ix.memo[t]
+	if !ok {
+		f = foldToken(t)
+		ix.memo[t] = f
+	}
+	return f
 }
