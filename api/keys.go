@@ -1,12 +1,14 @@
 package api
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -122,9 +124,16 @@ func LoadKeys(path string) (*Keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keys file: %w", err)
 	}
+	// Unknown fields are an error: a misspelt "regions" must not
+	// silently give a key every region.
 	var entries []Key
-	if err := json.Unmarshal(raw, &entries); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&entries); err != nil {
 		return nil, fmt.Errorf("keys file %s: %w", path, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("keys file %s: unexpected data after the JSON array", path)
 	}
 	ks, err := NewKeys(entries)
 	if err != nil {
