@@ -51,4 +51,17 @@
 // at most Config.MaxBody (bulk: MaxBulkBody) bytes (413), valid UTF-8,
 // nested at most MaxJSONDepth levels, with no unknown fields and nothing
 // after the JSON value (400).
+//
+// # Operations
+//
+// Each key is rate limited by its role's limit (Config.RateLimits; in
+// Redis when the cache is, else in process): 429 with Retry-After. Until
+// SetReady(true) (serve loads the core first) every /v1 route and /readyz
+// answer 503; a store that cannot write (disk full, closing) is 503 too.
+// Every response carries X-Request-ID (the client's when well-formed, else
+// a new one), and so does every access-log line; logs hold the method,
+// route template, status, duration, size and role, never bodies, query
+// strings or keys. /metrics serves Metrics on its own registry,
+// /openapi.json the OpenAPI 3.1 description, kept equal to the routes by a
+// test.
 package api

@@ -179,7 +179,7 @@ func (s *Server) SetReady(ready bool) { s.ready.Store(ready) }
 // Metrics returns the server's metrics.
 func (s *Server) Metrics() *Metrics { return s.m }
 
-// any is the role list of routes open to every key.
+// anyRole is the role list of routes open to every key.
 var anyRole = []string{RoleIngest, RoleAccountmanager, RoleEmployer}
 
 func (s *Server) registerRoutes() {
