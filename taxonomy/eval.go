@@ -27,11 +27,12 @@ type EvalResult struct {
 	// The resolve rule (ResolveThreshold, ResolveFloor, ResolveMargin): the
 	// share of queries whose best answer ResolveOccupation would accept on
 	// write, and the strict precision of those answers.
-	Resolved          float64       `json:"resolved"`
-	ResolvedPrecision float64       `json:"resolved_precision"`
-	LatencyP50        time.Duration `json:"latency_p50"` // per query
-	LatencyP99        time.Duration `json:"latency_p99"`
-	Misses            []EvalMiss    `json:"misses"` // queries whose occupation was not first
+	Resolved               float64       `json:"resolved"`
+	ResolvedPrecision      float64       `json:"resolved_precision"`
+	ResolvedOwnerPrecision float64       `json:"resolved_owner_precision"` // an occupation carrying the label counts
+	LatencyP50             time.Duration `json:"latency_p50"`              // per query
+	LatencyP99             time.Duration `json:"latency_p99"`
+	Misses                 []EvalMiss    `json:"misses"` // queries whose occupation was not first
 }
 
 // EvalMiss is one held-out label whose occupation did not rank first.
@@ -97,7 +98,7 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 		return res, nil
 	}
 	lat := make([]time.Duration, len(qs))
-	var top1, top5, top1o, top5o, resolved, resolvedOK int
+	var top1, top5, top1o, top5o, resolved, resolvedOK, resolvedOwner int
 	var mrr float64
 	for qi, q := range qs {
 		start := time.Now()
@@ -125,6 +126,9 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 			resolved++
 			if rank == 1 {
 				resolvedOK++
+			}
+			if ownedBy(t, owners[strings.Join(tokenize(q.label), " ")], got[0].URI) {
+				resolvedOwner++
 			}
 		}
 		if rank >= 1 && rank <= 5 {
@@ -162,6 +166,7 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 	res.Resolved = float64(resolved) / n
 	if resolved > 0 {
 		res.ResolvedPrecision = float64(resolvedOK) / float64(resolved)
+		res.ResolvedOwnerPrecision = float64(resolvedOwner) / float64(resolved)
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	res.LatencyP50 = lat[len(lat)/2]

@@ -45,7 +45,7 @@ func TestHoldOut(t *testing.T) {
 		r.Share, r.Seed, r.Queries, r.Top1, r.Top5, r.MRR, r.LatencyP50, r.LatencyP99)
 	t.Logf("counting any occupation that carries the label in the full export: top-1 %.4f top-5 %.4f (%d held-out labels are shared)",
 		r.Top1Owner, r.Top5Owner, r.Shared)
-	t.Logf("accepted by ResolveOccupation: %.4f of queries, strict precision %.4f", r.Resolved, r.ResolvedPrecision)
+	t.Logf("accepted by ResolveOccupation: %.4f of queries, precision %.4f strict, %.4f counting any owner", r.Resolved, r.ResolvedPrecision, r.ResolvedOwnerPrecision)
 	for i, m := range r.Misses {
 		if i >= *evalMiss {
 			break

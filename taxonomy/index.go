@@ -60,8 +60,8 @@ var (
 	ngMaxDF                = 0.02
 	substMin               = 1 // substitution pairs seen in at least this many concepts
 	substCap               = 8
-	exactBonus             = 0.25 // folded label key equal to the query's
-	wNgram                 = 0.5  // char-trigram cosine of the label
+	exactBonus             = 1.0 // folded label key equal to the query's
+	wNgram                 = 0.5 // char-trigram cosine of the label
 )
 
 // index is an inverted index over concept labels.
@@ -560,7 +560,7 @@ func (ix *index) search(q string, limit int) []hit {
 	s := ix.getScratch()
 	defer ix.putScratch(s)
 	touchDoc := func(d int32) {
-		if s.docLabel[d] == -1 && s.docSeenF[d] == -1 && s.docBest[d] == 0 && s.docCov[d] == 0 {
+		if s.docLabel[d] == -1 {
 			s.docTouched = append(s.docTouched, d)
 			s.docLabel[d] = -2
 		}
