@@ -473,8 +473,8 @@ func FuzzAuthorization(f *testing.F) {
 }
 
 // FuzzKeysFile loads any bytes as a keys file. A file that loads is a
-// JSON array of valid, distinct entries, all of them kept; a key loaded
-// from it is accepted by a server and gets its role.
+// JSON array of valid, distinct entries without unknown fields, all of
+// them kept.
 func FuzzKeysFile(f *testing.F) {
 	good, _ := json.Marshal([]api.Key{
 		{KeySHA256: api.HashKey("a"), Role: api.RoleEmployer, EmployerID: "e1", Name: "e1"},
@@ -502,8 +502,10 @@ func FuzzKeysFile(f *testing.F) {
 			return
 		}
 		var entries []api.Key
-		if err := json.Unmarshal(data, &entries); err != nil {
-			t.Fatalf("loaded, but the file is not a JSON array of keys: %v", err)
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields() // a misspelt field must not load
+		if err := dec.Decode(&entries); err != nil {
+			t.Fatalf("loaded, but the file is not a JSON array of keys without unknown fields: %v", err)
 		}
 		if ks.Len() != len(entries) {
 			t.Fatalf("%d keys loaded from %d entries", ks.Len(), len(entries))
