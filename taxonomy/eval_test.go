@@ -66,3 +66,33 @@ func TestHoldOut(t *testing.T) {
 		t.Errorf("any owner: top-1 %.4f (floor %.2f), top-5 %.4f (floor %.2f)", r.Top1Owner, floorTop1Owner, r.Top5Owner, floorTop5Owner)
 	}
 }
+
+// TestHoldOutTrigramBaseline runs the same split with every signal but a
+// plain character-trigram TF-IDF cosine over the remaining labels switched
+// off: the calibration point of issue 3 (about 0.60 / 0.83).
+func TestHoldOutTrigramBaseline(t *testing.T) {
+	dir := realESCO(t)
+	if testing.Short() {
+		t.Skip("held-out evaluation skipped in -short mode")
+	}
+	params := []*float64{&wDice, &wDocCoverage, &wDescription, &wISCO, &wPreferred, &exactBonus, &exactPrefBonus, &substBonus, &ngMaxDF, &wNgram}
+	old := make([]float64, len(params))
+	for i, p := range params {
+		old[i] = *p
+		*p = 0
+	}
+	oldFeat, oldFold := substFeat, ngFold
+	defer func() {
+		for i, p := range params {
+			*p = old[i]
+		}
+		substFeat, ngFold = oldFeat, oldFold
+	}()
+	wNgram, ngMaxDF, substFeat, ngFold = 1, 1, 0, false
+	r, err := EvaluateHoldOut(dir, *evalShare, *evalSeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("trigram TF-IDF baseline, same split (share %.2f seed %d): top-1 %.4f top-5 %.4f; any owner: top-1 %.4f top-5 %.4f",
+		r.Share, r.Seed, r.Top1, r.Top5, r.Top1Owner, r.Top5Owner)
+}

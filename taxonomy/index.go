@@ -60,8 +60,10 @@ var (
 	ngMaxDF                = 0.02
 	substMin               = 1 // substitution pairs seen in at least this many concepts
 	substCap               = 8
-	exactBonus             = 1.0 // folded label key equal to the query's
-	wNgram                 = 0.5 // char-trigram cosine of the label
+	exactBonus             = 1.0  // folded label key equal to the query's
+	wNgram                 = 0.5  // char-trigram cosine of the label
+	wDice                  = 1.0  // token-level Dice of the label
+	ngFold                 = true // trigrams of folded tokens (false: of the raw tokens)
 )
 
 // index is an inverted index over concept labels.
@@ -600,7 +602,7 @@ func (ix *index) search(q string, limit int) []hit {
 	}
 	// Best label per concept.
 	for _, l := range s.touched {
-		sim := 2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l])
+		sim := float32(wDice) * 2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l])
 		if qgn > 0 && ix.ngNorm[l] > 0 {
 			sim += float32(wNgram) * s.ngAcc[l] / (qgn * ix.ngNorm[l])
 		}
@@ -738,7 +740,10 @@ func containsInt32(xs []int32, x int32) bool {
 func gramCounts(toks []string) map[string]int {
 	m := make(map[string]int, len(toks)*8)
 	for _, t := range toks {
-		for _, g := range trigramsOf(foldToken(t)) {
+		if ngFold {
+			t = foldToken(t)
+		}
+		for _, g := range trigramsOf(t) {
 			m[g]++
 		}
 	}
