@@ -243,9 +243,14 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// generous enough for a bulk body of --max-bulk-body on a slow
+		// link, short enough that a stalled client cannot hold a
+		// connection for ever
+		ReadTimeout:    5 * time.Minute,
+		WriteTimeout:   10 * time.Minute,
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
