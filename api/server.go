@@ -228,6 +228,8 @@ type handlerFunc func(c *gin.Context, p *Principal) (*reply, error)
 func (s *Server) handle(method, path string, h handlerFunc, roles ...string) {
 	s.routes = append(s.routes, routeInfo{method, path, roles})
 	s.g.Handle(method, path, func(c *gin.Context) {
+		// answers are per key and may describe people: no shared caches
+		c.Header("Cache-Control", "no-store")
 		p, err := s.authenticate(c)
 		if err == nil && !p.is(roles...) {
 			err = problem(http.StatusForbidden, "this route is for the roles "+strings.Join(roles, ", ")+" (and admin)")
