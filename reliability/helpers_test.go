@@ -107,6 +107,9 @@ type testServer struct {
 	tax    *taxonomy.Taxonomy
 }
 
+// geoTable is the PC4 table serve uses without --pc4.
+func geoTable() *geo.Table { return geo.New() }
+
 var (
 	taxOnce sync.Once
 	taxVal  *taxonomy.Taxonomy
