@@ -62,6 +62,7 @@ var (
 	substCap               = 8
 	exactBonus             = 1.0  // folded label key equal to the query's
 	wNgram                 = 0.5  // char-trigram cosine of the label
+	wDocNgram              = 0.5  // char-trigram cosine of the concept's whole label set
 	wDice                  = 1.0  // token-level Dice of the label
 	ngFold                 = true // trigrams of folded tokens (false: of the raw tokens)
 )
@@ -85,6 +86,7 @@ type index struct {
 	ngPost    map[string][]posting // char trigram -> labels (tf*idf)
 	ngIDF     map[string]float32
 	ngNorm    []float32           // euclidean norm per label
+	docNgNorm []float32           // euclidean norm of each concept's summed label trigrams
 	docLabels []int32             // labels per concept
 	prefKey   []string            // label key of each concept's preferred label
 	subst     map[string][]string // atom -> atoms it replaces within some concept's labels
@@ -101,6 +103,7 @@ type scratch struct {
 	docCov     []float32
 	docDesc    []float32
 	docISCO    []float32
+	docNg      []float32
 	docSeenF   []int32
 	docTouched []int32
 }
@@ -474,6 +477,7 @@ func (ix *index) getScratch() *scratch {
 		docCov:   make([]float32, ix.nDocs),
 		docDesc:  make([]float32, ix.nDocs),
 		docISCO:  make([]float32, ix.nDocs),
+		docNg:    make([]float32, ix.nDocs),
 		docSeenF: make([]int32, ix.nDocs),
 	}
 	for i := range s.docLabel {
@@ -495,6 +499,7 @@ func (ix *index) putScratch(s *scratch) {
 		s.docCov[d] = 0
 		s.docDesc[d] = 0
 		s.docISCO[d] = 0
+		s.docNg[d] = 0
 		s.docSeenF[d] = -1
 	}
 	s.touched = s.touched[:0]
@@ -607,6 +612,7 @@ func (ix *index) search(q string, limit int) []hit {
 			sim += float32(wNgram) * s.ngAcc[l] / (qgn * ix.ngNorm[l])
 		}
 		d := ix.labelDoc[l]
+		s.docNg[d] += s.ngAcc[l]
 		if sim > s.docBest[d] || (sim == s.docBest[d] && s.docLabel[d] >= 0 && ix.labelKind[l] < ix.labelKind[s.docLabel[d]]) {
 			s.docBest[d] = sim
 			s.docLabel[d] = l
@@ -666,6 +672,9 @@ func (ix *index) search(q string, limit int) []hit {
 			wDescription*float64(s.docDesc[d]/qnorm) + wISCO*float64(s.docISCO[d]/qnorm)
 		if l := s.docLabel[d]; l >= 0 && ix.labelKind[l] == kindPreferred {
 			score += wPreferred
+		}
+		if wDocNgram > 0 && qgn > 0 && ix.docNgNorm[d] > 0 {
+			score += wDocNgram * float64(s.docNg[d]/(qgn*ix.docNgNorm[d]))
 		}
 		if containsInt32(variant, d) {
 			score += substBonus
@@ -755,7 +764,9 @@ func gramCounts(toks []string) map[string]int {
 func (ix *index) buildNgrams(docs []document) {
 	var all []map[string]int
 	df := map[string]int{}
-	for _, d := range docs {
+	docGrams := make([]map[string]int, len(docs))
+	for di, d := range docs {
+		dg := map[string]int{}
 		for _, l := range d.labels {
 			toks := tokenize(l.text)
 			if len(toks) == 0 {
@@ -763,10 +774,12 @@ func (ix *index) buildNgrams(docs []document) {
 			}
 			m := gramCounts(toks)
 			all = append(all, m)
-			for g := range m {
+			for g, c := range m {
 				df[g]++
+				dg[g] += c
 			}
 		}
+		docGrams[di] = dg
 	}
 	n := float64(len(all))
 	ix.ngIDF = make(map[string]float32, len(df))
@@ -785,6 +798,15 @@ func (ix *index) buildNgrams(docs []document) {
 			}
 		}
 		ix.ngNorm[li] = float32(math.Sqrt(ss))
+	}
+	ix.docNgNorm = make([]float32, len(docs))
+	for di, m := range docGrams {
+		var ss float64
+		for g, c := range m {
+			w := float64(c) * float64(ix.ngIDF[g])
+			ss += w * w
+		}
+		ix.docNgNorm[di] = float32(math.Sqrt(ss))
 	}
 }
 

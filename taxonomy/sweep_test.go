@@ -18,7 +18,7 @@ func TestSweep(t *testing.T) {
 	// SWEEP=name=v1,v2,...
 	kv := strings.SplitN(spec, "=", 2)
 	ptr := map[string]*float32{"part": &partMult, "fuzzy": &fuzzyMult}
-	ptr64 := map[string]*float64{"subst": &substBonus, "ngram": &wNgram, "doc": &wDocCoverage, "desc": &wDescription, "isco": &wISCO, "pref": &wPreferred, "exact": &exactBonus}
+	ptr64 := map[string]*float64{"docng": &wDocNgram, "ngmax": &ngMaxDF, "subst": &substBonus, "ngram": &wNgram, "doc": &wDocCoverage, "desc": &wDescription, "isco": &wISCO, "pref": &wPreferred, "exact": &exactBonus}
 	for _, v := range strings.Split(kv[1], ",") {
 		f, _ := strconv.ParseFloat(v, 64)
 		if p, ok := ptr[kv[0]]; ok {
