@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -139,14 +141,41 @@ func parallel(procs, n int, f func(i int) error) ([]time.Duration, time.Duration
 }
 
 // seriesV2P runs MatchVacancy for every query vacancy.
-func seriesV2P(ctx context.Context, eng *matcher.Engine, vs []*matcher.Vacancy, q matcher.Query, procs int) ([]*matcher.MatchResult, Latency, error) {
+func seriesV2P(ctx context.Context, eng *matcher.Engine, vs []*matcher.Vacancy, q matcher.Query, procs int) ([]*matcher.MatchResult, []time.Duration, Latency, error) {
 	res := make([]*matcher.MatchResult, len(vs))
 	ds, wall, err := parallel(procs, len(vs), func(i int) error {
 		r, err := eng.MatchVacancy(ctx, vs[i], q)
 		res[i] = r
 		return err
 	})
-	return res, summarise(ds, wall), err
+	return res, ds, summarise(ds, wall), err
+}
+
+// Slow is one of the slowest queries of a series, for diagnosis.
+type Slow struct {
+	ID         string  `json:"id"`
+	Ms         float64 `json:"ms"`
+	OpenHiring bool    `json:"open_hiring"`
+	Considered int     `json:"considered"`
+	Scored     int     `json:"scored"`
+}
+
+// slowest returns the n slowest queries of a vacancy->profiles series.
+func slowest(vs []*matcher.Vacancy, res []*matcher.MatchResult, ds []time.Duration, n int) []Slow {
+	idx := make([]int, len(ds))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(ds[b], ds[a]) })
+	var out []Slow
+	for _, i := range idx[:min(n, len(idx))] {
+		s := Slow{ID: vs[i].ID, Ms: ms(ds[i]), OpenHiring: vs[i].OpenHiring}
+		if res[i] != nil {
+			s.Considered, s.Scored = res[i].Considered, res[i].Scored
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // seriesP2V runs MatchProfile for every query profile.

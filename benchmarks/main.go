@@ -153,14 +153,18 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	coreRes, lat, err := seriesV2P(ctx, eng, vq, q, 1)
+	coreRes, coreDs, lat, err := seriesV2P(ctx, eng, vq, q, 1)
 	stopProf()
 	if err != nil {
 		return nil, err
 	}
 	r.CoreV2P1 = lat
 	pr("vacancy->profiles, one core:  %s", lat)
-	if _, r.CoreV2PAll, err = seriesV2P(ctx, eng, vq, q, r.GOMAXPROCS); err != nil {
+	r.CoreV2PSlowest = slowest(vq, coreRes, coreDs, 3)
+	for _, s := range r.CoreV2PSlowest {
+		pr("  slow: %s %.3f ms (open hiring %v, considered %d, scored %d)", s.ID, s.Ms, s.OpenHiring, s.Considered, s.Scored)
+	}
+	if _, _, r.CoreV2PAll, err = seriesV2P(ctx, eng, vq, q, r.GOMAXPROCS); err != nil {
 		return nil, err
 	}
 	pr("vacancy->profiles, all cores: %s", r.CoreV2PAll)

@@ -19,6 +19,7 @@ type Report struct {
 
 	Memory         Memory  `json:"core_memory"`
 	CoreV2P1       Latency `json:"core_vacancy_to_profiles_1cpu"`
+	CoreV2PSlowest []Slow  `json:"core_vacancy_to_profiles_slowest"`
 	CoreV2PAll     Latency `json:"core_vacancy_to_profiles_allcpu"`
 	CoreP2V1       Latency `json:"core_profile_to_vacancies_1cpu"`
 	CoreP2VAll     Latency `json:"core_profile_to_vacancies_allcpu"`
