@@ -172,7 +172,6 @@ func TestServeDemoLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
 	for _, id := range []string{"x1", "inflight-1", "inflight-2", "p0000599"} {
 		if _, err := ix.GetProfile(context.Background(), id); err != nil {
 			t.Errorf("profile %s after restart: %v", id, err)
@@ -180,6 +179,19 @@ func TestServeDemoLifecycle(t *testing.T) {
 	}
 	if _, err := ix.GetVacancy(context.Background(), "demo-v0003"); err == nil {
 		t.Error("deleted vacancy back after restart")
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second start on the same data dir loads it and generates nothing.
+	r2 := startServe(t, "--demo", "--data", dir, "--demo-profiles", "50", "--demo-vacancies", "10")
+	code, m = r2.call(t, "GET", "/readyz", "", nil)
+	if code != 200 || m["profiles"] != float64(603) || m["vacancies"] != float64(119) {
+		t.Errorf("restart: %d %v", code, m)
+	}
+	if code, _ := r2.call(t, "GET", "/v1/profiles/inflight-2", api.DemoIngest, nil); code != 200 {
+		t.Errorf("restart: profile written during shutdown: %d", code)
 	}
 }
 
