@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -419,7 +420,7 @@ func (e *Engine) fillForward(res *MatchResult, f *fwd, s *snapshot[profX], hits 
 		pv := viewOf(&seg.heads[i], &seg.xs[i], seg.terms)
 		d := distKm(f.vq.lat, f.vq.lon, pv.h.lat, pv.h.lon)
 		score, ex := explainPair(f.vq, &f.wItem, &f.o.w, &pv, d, f.o.today)
-		res.Results = append(res.Results, Match{ProfileID: seg.ids[i], Score: score, Explanation: ex})
+		res.Results = append(res.Results, Match{ProfileID: strings.Clone(seg.id(i)), Score: score, Explanation: ex})
 	}
 }
 
@@ -616,7 +617,7 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 		itemWeights(vq.itemIDs(), int(vq.x.nReq), ps.idf, ps.idfMax, &w)
 		d := distKm(pv.h.lat, pv.h.lon, vq.lat, vq.lon)
 		score, ex := explainPair(vq, &w, &o.w, pv, d, o.today)
-		res.Results = append(res.Results, Match{VacancyID: seg.ids[i], Score: score, Explanation: ex})
+		res.Results = append(res.Results, Match{VacancyID: strings.Clone(seg.id(i)), Score: score, Explanation: ex})
 	}
 	return res, nil
 }

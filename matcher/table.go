@@ -5,13 +5,14 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // The core's storage: a table of compiled rows, kept as an immutable base
 // segment (rows sorted by PC4 and, within a PC4, by travel radius
 // descending, with a group index per PC4) plus an append-only delta
 // segment, both in struct-of-arrays form (row heads, extra fields, deletion
-// versions, ids, one shared term arena).
+// versions, docs, an id arena and a term arena: no pointer per row).
 //
 // Versions (MVCC): every write takes the next version. An upsert marks the
 // row it replaces as deleted at that version and appends the new row to the
@@ -57,7 +58,8 @@ type segment[X any] struct {
 	heads  []rowHead
 	xs     []X
 	del    []uint32 // deletion version, accessed atomically; 0 = live
-	ids    []string
+	idEnd  []uint32 // row i's id is idBuf[idEnd[i-1]:idEnd[i]] (from 0 for row 0)
+	idBuf  []byte
 	docs   []uint32
 	terms  []uint32
 	groups []group // base only
@@ -95,20 +97,34 @@ func (s *snapshot[X]) row(ref uint32) (*segment[X], int) {
 	return s.base, int(ref)
 }
 
+// id returns a ref's id without copying: the string shares the segment's
+// immutable id arena. Clone it before keeping it beyond the query.
 func (s *snapshot[X]) id(ref uint32) string {
 	seg, i := s.row(ref)
-	return seg.ids[i]
+	return seg.id(i)
+}
+
+func (seg *segment[X]) id(i int) string {
+	var start uint32
+	if i > 0 {
+		start = seg.idEnd[i-1]
+	}
+	end := seg.idEnd[i]
+	if end == start {
+		return ""
+	}
+	return unsafe.String(&seg.idBuf[start], int(end-start))
 }
 
 type table[X any] struct {
 	mu         sync.RWMutex // writers: Lock; id lookups: RLock. Scans take no lock.
 	cur        atomic.Pointer[snapshot[X]]
-	docOf      map[string]uint32
-	docRef     []uint32
-	freeDocs   []uint32
+	ix         *docIndex // id -> doc
+	docRef     []uint32  // doc -> ref of its current row
 	version    uint32
 	deltaN     int
 	deltaTerms int
+	deltaIDs   int // bytes of the delta's id arena in use
 	live       int
 	dead       int
 	byRadius   bool
@@ -120,18 +136,35 @@ type table[X any] struct {
 }
 
 func newTable[X any](byRadius bool, minDelta int, idfFn func(*segment[X], int) ([]float32, float32)) *table[X] {
-	t := &table[X]{docOf: map[string]uint32{}, byRadius: byRadius, minDelta: minDelta, idfFn: idfFn}
+	t := &table[X]{ix: newDocIndex(), byRadius: byRadius, minDelta: minDelta, idfFn: idfFn}
 	t.mu.Lock()
 	t.rebuildLocked(nil)
 	t.mu.Unlock()
 	return t
 }
 
-func newDelta[X any](rows, terms int) *segment[X] {
+func newDelta[X any](rows, terms, idBytes int) *segment[X] {
 	return &segment[X]{
 		heads: make([]rowHead, rows), xs: make([]X, rows), del: make([]uint32, rows),
-		ids: make([]string, rows), docs: make([]uint32, rows), terms: make([]uint32, terms),
+		idEnd: make([]uint32, rows), idBuf: make([]byte, idBytes), docs: make([]uint32, rows),
+		terms: make([]uint32, terms),
 	}
+}
+
+// Delta arena sizes per row.
+const (
+	deltaTermsPerRow   = 24
+	deltaIDBytesPerRow = 16
+)
+
+// appendRow writes row n of a delta (not yet published).
+func (d *segment[X]) appendRow(n int, h rowHead, x X, id string, doc uint32, terms []uint32, termOff, idOff int) {
+	h.termOff = uint32(termOff)
+	copy(d.terms[termOff:], terms)
+	copy(d.idBuf[idOff:], id)
+	d.heads[n], d.xs[n], d.docs[n] = h, x, doc
+	d.idEnd[n] = uint32(idOff + len(id))
+	d.del[n] = 0
 }
 
 func (t *table[X]) snap() *snapshot[X] { return t.cur.Load() }
@@ -141,7 +174,7 @@ func (t *table[X]) lookup(id string) (*snapshot[X], uint32, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	s := t.cur.Load()
-	doc, ok := t.docOf[id]
+	doc, ok := t.ix.get(id)
 	if !ok {
 		return s, 0, false
 	}
@@ -155,7 +188,7 @@ func (t *table[X]) lookupMany(ids []string) (*snapshot[X], []uint32) {
 	s := t.cur.Load()
 	refs := make([]uint32, 0, len(ids))
 	for _, id := range ids {
-		if doc, ok := t.docOf[id]; ok {
+		if doc, ok := t.ix.get(id); ok {
 			refs = append(refs, t.docRef[doc])
 		}
 	}
@@ -187,17 +220,19 @@ func (t *table[X]) upsert(recs []record[X]) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s := t.cur.Load()
-	terms := 0
+	terms, idBytes := 0, 0
 	for i := range recs {
 		terms += len(recs[i].terms)
+		idBytes += len(recs[i].id)
 	}
-	if t.deltaN+len(recs) > len(s.delta.heads) || t.deltaTerms+terms > len(s.delta.terms) {
+	if t.deltaN+len(recs) > len(s.delta.heads) || t.deltaTerms+terms > len(s.delta.terms) ||
+		t.deltaIDs+idBytes > len(s.delta.idBuf) {
 		// It does not fit. A base at least twice the grown delta takes a
 		// bigger delta; otherwise the batch is folded into a new base.
 		// Either way batch loads cost O(n log n) rows copied in total.
 		need := t.deltaN + len(recs)
 		if len(s.base.heads) >= 2*need {
-			t.growDelta(2*need, 2*(t.deltaTerms+terms))
+			t.growDelta(2*need, 2*(t.deltaTerms+terms), 2*(t.deltaIDs+idBytes))
 			s = t.cur.Load()
 		} else {
 			t.foldLocked(recs)
@@ -208,7 +243,7 @@ func (t *table[X]) upsert(recs []record[X]) {
 	d := s.delta
 	for i := range recs {
 		r := &recs[i]
-		doc, ok := t.docOf[r.id]
+		doc, ok := t.ix.get(r.id)
 		if ok {
 			t.markDeleted(doc, t.version)
 		} else {
@@ -216,12 +251,9 @@ func (t *table[X]) upsert(recs []record[X]) {
 			t.live++
 		}
 		n := t.deltaN
-		h := r.h
-		h.termOff = uint32(t.deltaTerms)
-		copy(d.terms[t.deltaTerms:], r.terms)
+		d.appendRow(n, r.h, r.x, r.id, doc, r.terms, t.deltaTerms, t.deltaIDs)
 		t.deltaTerms += len(r.terms)
-		d.heads[n], d.xs[n], d.ids[n], d.docs[n] = h, r.x, r.id, doc
-		d.del[n] = 0
+		t.deltaIDs += len(r.id)
 		t.docRef[doc] = uint32(n) | refDelta
 		t.deltaN++
 	}
@@ -241,7 +273,7 @@ func (t *table[X]) foldLocked(recs []record[X]) {
 		if byID[recs[i].id] != i {
 			continue // a later record of the batch wins
 		}
-		doc, ok := t.docOf[recs[i].id]
+		doc, ok := t.ix.get(recs[i].id)
 		if ok {
 			t.markDeleted(doc, t.version)
 		} else {
@@ -256,54 +288,53 @@ func (t *table[X]) foldLocked(recs []record[X]) {
 
 // growDelta moves the live delta rows to a bigger delta and publishes it
 // (same version: nothing visible changes). Caller holds t.mu.
-func (t *table[X]) growDelta(rows, terms int) {
+func (t *table[X]) growDelta(rows, terms, idBytes int) {
 	s := t.cur.Load()
-	od := s.delta
-	nd := newDelta[X](rows, max(terms, rows*24))
-	k, off := 0, 0
-	for j := 0; j < t.deltaN; j++ {
-		if atomic.LoadUint32(&od.del[j]) != 0 {
-			continue
-		}
-		h := od.heads[j]
-		n := h.nTerms()
-		copy(nd.terms[off:], od.terms[h.termOff:h.termOff+n])
-		h.termOff = uint32(off)
-		off += int(n)
-		nd.heads[k], nd.xs[k], nd.ids[k], nd.docs[k] = h, od.xs[j], od.ids[j], od.docs[j]
-		t.docRef[nd.docs[k]] = uint32(k) | refDelta
-		k++
-	}
+	nd := newDelta[X](rows, max(terms, rows*deltaTermsPerRow), max(idBytes, rows*deltaIDBytesPerRow))
+	k, off, idOff := t.copyLive(s.delta, 0, nd)
 	t.dead -= t.deltaN - k
-	t.deltaN, t.deltaTerms = k, off
+	t.deltaN, t.deltaTerms, t.deltaIDs = k, off, idOff
 	t.cur.Store(&snapshot[X]{version: t.version, base: s.base, delta: nd, deltaN: k, live: t.live,
 		idf: s.idf, idfMax: s.idfMax})
 }
 
+// copyLive copies the live rows od[from:t.deltaN] to the empty delta nd and
+// points their docs there. Caller holds t.mu.
+func (t *table[X]) copyLive(od *segment[X], from int, nd *segment[X]) (rows, terms, idBytes int) {
+	for j := from; j < t.deltaN; j++ {
+		if atomic.LoadUint32(&od.del[j]) != 0 {
+			continue // replaced or deleted: invisible from now on
+		}
+		h := od.heads[j]
+		id := od.id(j)
+		nd.appendRow(rows, h, od.xs[j], id, od.docs[j],
+			od.terms[h.termOff:h.termOff+h.nTerms()], terms, idBytes)
+		terms += int(h.nTerms())
+		idBytes += len(id)
+		t.docRef[od.docs[j]] = uint32(rows) | refDelta
+		rows++
+	}
+	return rows, terms, idBytes
+}
+
 func (t *table[X]) newDoc(id string) uint32 {
-	var doc uint32
-	if n := len(t.freeDocs); n > 0 {
-		doc = t.freeDocs[n-1]
-		t.freeDocs = t.freeDocs[:n-1]
-	} else {
-		doc = uint32(len(t.docRef))
+	doc := t.ix.add(id)
+	for int(doc) >= len(t.docRef) {
 		t.docRef = append(t.docRef, 0)
 	}
-	t.docOf[id] = doc
 	return doc
 }
 
 func (t *table[X]) remove(id string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	doc, ok := t.docOf[id]
+	doc, ok := t.ix.get(id)
 	if !ok {
 		return false
 	}
 	t.version++
 	t.markDeleted(doc, t.version)
-	delete(t.docOf, id)
-	t.freeDocs = append(t.freeDocs, doc)
+	t.ix.remove(id)
 	t.live--
 	t.publish()
 	t.maybeCompact(len(t.cur.Load().delta.heads))
@@ -374,7 +405,7 @@ type built[X any] struct {
 // writer lock.
 func (t *table[X]) build(s *snapshot[X], deltaN int, v uint32, extra []record[X]) *built[X] {
 	var src []srcRow
-	nTerms := 0
+	nTerms, nIDs := 0, 0
 	if s != nil {
 		src = make([]srcRow, 0, len(s.base.heads)+deltaN+len(extra))
 		for i := range s.base.heads {
@@ -382,6 +413,7 @@ func (t *table[X]) build(s *snapshot[X], deltaN int, v uint32, extra []record[X]
 				h := &s.base.heads[i]
 				src = append(src, srcRow{h.pc4, h.radius, uint32(i)})
 				nTerms += int(h.nTerms())
+				nIDs += len(s.base.id(i))
 			}
 		}
 		for i := 0; i < deltaN; i++ {
@@ -389,12 +421,14 @@ func (t *table[X]) build(s *snapshot[X], deltaN int, v uint32, extra []record[X]
 				h := &s.delta.heads[i]
 				src = append(src, srcRow{h.pc4, h.radius, uint32(i) | refDelta})
 				nTerms += int(h.nTerms())
+				nIDs += len(s.delta.id(i))
 			}
 		}
 	}
 	for i := range extra {
 		src = append(src, srcRow{extra[i].h.pc4, extra[i].h.radius, uint32(i) | refExtra})
 		nTerms += len(extra[i].terms)
+		nIDs += len(extra[i].id)
 	}
 	// counting sort by PC4, then radius descending within a PC4
 	count := make([]uint32, 65537)
@@ -413,7 +447,8 @@ func (t *table[X]) build(s *snapshot[X], deltaN int, v uint32, extra []record[X]
 	n := len(sorted)
 	b := &segment[X]{
 		heads: make([]rowHead, n), xs: make([]X, n), del: make([]uint32, n),
-		ids: make([]string, n), docs: make([]uint32, n), terms: make([]uint32, 0, nTerms),
+		idEnd: make([]uint32, n), idBuf: make([]byte, 0, nIDs), docs: make([]uint32, n),
+		terms: make([]uint32, 0, nTerms),
 	}
 	refs := make([]uint32, n)
 	for g := 0; g < n; {
@@ -429,16 +464,19 @@ func (t *table[X]) build(s *snapshot[X], deltaN int, v uint32, extra []record[X]
 			var terms []uint32
 			if r.ref&refExtra != 0 {
 				rec := &extra[r.ref&^refExtra]
-				b.heads[i], b.xs[i], b.ids[i], b.docs[i] = rec.h, rec.x, rec.id, rec.doc
+				b.heads[i], b.xs[i], b.docs[i] = rec.h, rec.x, rec.doc
+				b.idBuf = append(b.idBuf, rec.id...)
 				terms = rec.terms
 				refs[i] = refExtra
 			} else {
 				seg, j := s.row(r.ref)
 				h := seg.heads[j]
-				b.heads[i], b.xs[i], b.ids[i], b.docs[i] = h, seg.xs[j], seg.ids[j], seg.docs[j]
+				b.heads[i], b.xs[i], b.docs[i] = h, seg.xs[j], seg.docs[j]
+				b.idBuf = append(b.idBuf, seg.id(j)...)
 				terms = seg.terms[h.termOff : h.termOff+h.nTerms()]
 				refs[i] = r.ref
 			}
+			b.idEnd[i] = uint32(len(b.idBuf))
 			b.heads[i].termOff = uint32(len(b.terms))
 			b.terms = append(b.terms, terms...)
 		}
@@ -476,31 +514,21 @@ func (t *table[X]) install(bl *built[X]) {
 			t.docRef[nb.docs[i]] = uint32(i)
 		}
 	}
-	tail, tailTerms := 0, 0
+	tail, tailTerms, tailIDs := 0, 0, 0
 	if old != nil {
 		for j := bl.fromN; j < t.deltaN; j++ {
 			tail++
 			tailTerms += int(old.delta.heads[j].nTerms())
+			tailIDs += len(old.delta.id(j))
 		}
 	}
 	rows := max(t.minDelta, len(nb.heads)/16, 2*tail)
-	nd := newDelta[X](rows, max(rows*24, 2*tailTerms))
-	k, off := 0, 0
+	nd := newDelta[X](rows, max(rows*deltaTermsPerRow, 2*tailTerms), max(rows*deltaIDBytesPerRow, 2*tailIDs))
+	k, off, idOff := 0, 0, 0
 	if old != nil {
-		od := old.delta
-		for j := bl.fromN; j < t.deltaN; j++ {
-			if atomic.LoadUint32(&od.del[j]) != 0 {
-				continue // replaced or deleted: invisible from now on
-			}
-			h := od.heads[j]
-			off += copy(nd.terms[off:], od.terms[h.termOff:h.termOff+h.nTerms()])
-			h.termOff = uint32(off) - h.nTerms()
-			nd.heads[k], nd.xs[k], nd.ids[k], nd.docs[k] = h, od.xs[j], od.ids[j], od.docs[j]
-			t.docRef[nd.docs[k]] = uint32(k) | refDelta
-			k++
-		}
+		k, off, idOff = t.copyLive(old.delta, bl.fromN, nd)
 	}
-	t.deltaN, t.deltaTerms, t.dead = k, off, dead
+	t.deltaN, t.deltaTerms, t.deltaIDs, t.dead = k, off, idOff, dead
 	t.cur.Store(&snapshot[X]{version: t.version, base: nb, delta: nd, deltaN: k, live: t.live,
 		idf: bl.idf, idfMax: bl.idfMax})
 }
