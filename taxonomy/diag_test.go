@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// labelText returns the text of label li of the index (test helper).
+// labelTexts lists the label texts in index order (test helper).
 func labelTexts(t *Taxonomy) []string {
 	var out []string
 	for _, o := range t.occs {
@@ -23,6 +23,10 @@ func labelTexts(t *Taxonomy) []string {
 	return out
 }
 
+// TestDiag (go test -tags tune -run Diag -v, DIAG=A-own|B-own+other|C-other|D-none)
+// sorts held-out queries by how their folded key relates to the labels
+// left in the index and logs a sample of misses of one category with the
+// score, best-label similarity and coverage of the first answers.
 func TestDiag(t *testing.T) {
 	if os.Getenv("DIAG") == "" {
 		t.Skip()
@@ -109,7 +113,7 @@ func TestDiag(t *testing.T) {
 					mark = "*"
 				}
 				b.WriteString("  " + mark + tx.occs[h.doc].label + " [" + lt[h.label] + "] ")
-				b.WriteString(strings.TrimRight(strings.TrimRight(strconvF(h.score), "0"), ".") + "/" + strconvF(h.sim) + "/" + strconvF(h.cov))
+				b.WriteString(strconvF(h.score) + "/" + strconvF(h.sim) + "/" + strconvF(h.cov))
 			}
 		}
 		t.Logf("%q want %q:%s", qq.label, tx.occs[qq.occ].label, b.String())
@@ -119,12 +123,4 @@ func TestDiag(t *testing.T) {
 	t.Logf("misses %d, of which the query is exactly another concept's label: %d", n, ambiguous)
 }
 
-func strconvF(f float64) string {
-	return strings.TrimSpace(strings.Replace(strings.Replace(string(rune(0)), "\x00", "", 1)+formatF(f), " ", "", -1))
-}
-
-func formatF(f float64) string { return strconvFormat(f) }
-
-func strconvFormat(f float64) string {
-	return strconv.FormatFloat(f, 'f', 3, 64)
-}
+func strconvF(f float64) string { return strconv.FormatFloat(f, 'f', 3, 64) }

@@ -9,6 +9,8 @@ import (
 	"testing"
 )
 
+// TestSweep (go test -tags tune -run Sweep -v, SWEEP=name=v1,v2,...) runs
+// the held-out evaluation for each value of one scoring parameter.
 func TestSweep(t *testing.T) {
 	spec := os.Getenv("SWEEP")
 	if spec == "" {
@@ -34,6 +36,8 @@ func TestSweep(t *testing.T) {
 	}
 }
 
+// TestCalib (CALIB=1) logs the precision of the first answer per
+// confidence bucket and per margin to the runner-up.
 func TestCalib(t *testing.T) {
 	if os.Getenv("CALIB") == "" {
 		t.Skip()
