@@ -306,19 +306,53 @@ func (t *Taxonomy) Skills() []Skill {
 // Stats returns the number of occupations and skills loaded.
 func (t *Taxonomy) Stats() (occupations, skills int) { return len(t.occs), len(t.skills) }
 
+// synonymGeneric is the number of concepts whose labels may use a word
+// before SynonymSets treats it as generic.
+const synonymGeneric = 8
+
 // SynonymSets returns sets of equivalent terms for full-text synonym
 // sources: for each concept, its single-word labels (preferred and
-// alternative), lower-cased, when there are at least two. Sets are capped
-// in size so the synonym source stays modest.
+// alternative), lower-cased, when there are at least two. Generic words
+// are left out, so that a search for one word is never widened to
+// unrelated ones: a word that is a single-word label of more than one
+// concept, or that occurs in the labels of more than synonymGeneric
+// concepts (medewerker, operator). Sets hold at most 12 words.
 func (t *Taxonomy) SynonymSets() [][]string {
 	t.synOnce.Do(func() {
 		const maxSet = 12
+		single := func(l string) (string, bool) {
+			l = strings.ToLower(strings.TrimSpace(l))
+			return l, l != "" && !strings.ContainsAny(l, " /()'")
+		}
+		// How many concepts use a word as a single-word label, and in any label.
+		owners, uses := map[string]int{}, map[string]int{}
+		count := func(labels []string) {
+			seenO, seenU := map[string]bool{}, map[string]bool{}
+			for _, l := range labels {
+				if w, ok := single(l); ok && !seenO[w] {
+					seenO[w] = true
+					owners[w]++
+				}
+				for _, w := range strings.Fields(strings.ToLower(l)) {
+					if !seenU[w] {
+						seenU[w] = true
+						uses[w]++
+					}
+				}
+			}
+		}
+		for _, o := range t.occs {
+			count(append([]string{o.label}, o.alts...))
+		}
+		for _, s := range t.skills {
+			count(append([]string{s.label}, s.alts...))
+		}
 		add := func(labels []string) {
 			seen := map[string]bool{}
 			var set []string
 			for _, l := range labels {
-				l = strings.ToLower(strings.TrimSpace(l))
-				if l == "" || strings.ContainsAny(l, " /()'") || seen[l] {
+				l, ok := single(l)
+				if !ok || seen[l] || owners[l] > 1 || uses[l] > synonymGeneric {
 					continue
 				}
 				seen[l] = true
