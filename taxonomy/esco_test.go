@@ -154,7 +154,20 @@ func TestLoadESCOReal(t *testing.T) {
 			t.Errorf("SearchOccupations(%q) = %v; want %s first", cc.q, got, tx.Label(cc.want))
 		}
 	}
-	if sets := tx.SynonymSets(); len(sets) < 500 {
+	sets := tx.SynonymSets()
+	if len(sets) < 500 {
 		t.Errorf("SynonymSets: %d sets", len(sets))
+	}
+	joined := false
+	for _, s := range sets {
+		if contains(s, "medewerker") || contains(s, "operator") || contains(s, "bediener") {
+			t.Errorf("generic word in synonym set %v", s)
+		}
+		if contains(s, "heftruckchauffeur") && contains(s, "vorkheftruckbestuurder") {
+			joined = true
+		}
+	}
+	if !joined {
+		t.Error("no ESCO synonym set joins heftruckchauffeur and vorkheftruckbestuurder")
 	}
 }
