@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -497,5 +499,79 @@ func TestGenDeterministic(t *testing.T) {
 	cfg, _ := parseGenFlags([]string{"-today", "soon", "-out", filepath.Join(dir, "c")}, new(bytes.Buffer))
 	if err := gen(context.Background(), cfg, new(bytes.Buffer)); err == nil {
 		t.Error("bad -today accepted")
+	}
+}
+
+// TestImportKill9Resume kills a real import process with SIGKILL after a
+// few durable batches and runs the same command again: every profile ends
+// up stored exactly once and every bad line is rejected exactly once.
+func TestImportKill9Resume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	bin := buildWerkmatch(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.ndjson")
+	const n = 8000
+	writeProfiles(t, file, n, func(i int) string {
+		if i%1000 == 500 {
+			return `{"id": "bad", "perspectief": "soms"}`
+		}
+		return ""
+	})
+	data := filepath.Join(dir, "data")
+	args := []string{"import", "profiles", file, "--data", data, "--batch", "200", "--quiet"}
+	cmd := exec.Command(bin, args...)
+	var out syncBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	cpPath, _ := checkpointPath(data, "profiles", file)
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		cp, _ := readCheckpoint(cpPath)
+		if cp != nil && cp.Accepted >= 1000 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("no checkpoint past 1000 profiles after 2 minutes:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	cp, _ := readCheckpoint(cpPath)
+	if cp.Done {
+		t.Skip("the import finished before it could be killed")
+	}
+	t.Logf("killed after line %d (%d stored)", cp.Line, cp.Accepted)
+
+	res, err := exec.Command(bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("rerun: %v\n%s", err, res)
+	}
+	if !strings.Contains(string(res), "resumed after line") || !strings.Contains(string(res), fmt.Sprintf("%d profiles accepted, 8 rejected", n)) {
+		t.Errorf("rerun output:\n%s", res)
+	}
+	rej := readRejects(t, file+".rejects.ndjson")
+	seen := map[int]bool{}
+	for _, r := range rej {
+		if seen[r.Line] || len(r.Errors) == 0 || r.Errors[len(r.Errors)-1].Field != "perspectief" {
+			t.Errorf("reject %+v duplicated or unexpected", r)
+		}
+		seen[r.Line] = true
+	}
+	if len(rej) != 8 {
+		t.Errorf("%d rejects, want 8", len(rej))
+	}
+	ix := openTestIndex(t, data)
+	defer ix.Close()
+	if np, _, err := ix.Counts(); err != nil || np != n {
+		t.Fatalf("index holds %d profiles (%v), want %d", np, err, n)
 	}
 }

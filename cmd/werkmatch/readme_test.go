@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -389,11 +391,7 @@ func TestREADMEFollowedLiterally(t *testing.T) {
 		t.Fatalf("found %d curl examples in the README", len(examples))
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "werkmatch")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildWerkmatch(t)
 	work := filepath.Join(dir, "work")
 	os.Mkdir(work, 0o755)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -473,6 +471,35 @@ func TestREADMEFollowedLiterally(t *testing.T) {
 
 // syncBuffer collects the output of the server process; it is written by
 // the process's copying goroutines and read by the test.
+var (
+	buildOnce sync.Once
+	buildBin  string
+	buildErr  error
+)
+
+// buildWerkmatch builds the werkmatch binary once per test run, into one
+// fixed file per source tree under the system's temporary directory (so
+// repeated runs do not pile up binaries).
+func buildWerkmatch(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		wd, err := os.Getwd()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		sum := sha256.Sum256([]byte(wd))
+		buildBin = filepath.Join(os.TempDir(), "werkmatch-test-"+hex.EncodeToString(sum[:6]))
+		if out, err := exec.Command("go", "build", "-o", buildBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return buildBin
+}
+
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
