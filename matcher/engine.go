@@ -33,6 +33,7 @@ type Engine struct {
 	occs    *dict
 
 	skillCache, occCache *termCache
+	labels, employers    *dict // stored vacancies' terms as written, and employer ids
 	prof                 *table[profX]
 	vac                  *table[vacX]
 }
@@ -47,7 +48,8 @@ var parallelMin = 32768
 // NewEngine returns an empty engine.
 func NewEngine(opts EngineOptions) *Engine {
 	e := &Engine{loc: opts.Locator, tax: opts.Taxonomy, workers: opts.Workers, now: opts.Now,
-		skills: newDict(), occs: newDict(), skillCache: newTermCache(), occCache: newTermCache()}
+		skills: newDict(), occs: newDict(), skillCache: newTermCache(), occCache: newTermCache(),
+		labels: newDict(), employers: newDict()}
 	if e.workers <= 0 {
 		e.workers = runtime.GOMAXPROCS(0)
 	}
@@ -115,10 +117,7 @@ func (e *Engine) DeleteProfile(id string) bool { return e.prof.remove(id) }
 func (e *Engine) vacancyRec(v *Vacancy) record[vacX] {
 	c := *v
 	c.Normalise()
-	q := e.compileVacancy(&c, true)
-	rec := vacancyRecord(q, c.Postcode4)
-	rec.x.doc = &vacDoc{employer: c.EmployerID, q: q}
-	return rec
+	return e.vacancyRecord(e.compileVacancy(&c, true), &c)
 }
 
 // UpsertVacancy adds or replaces a vacancy. The caller has validated it.
@@ -161,7 +160,7 @@ func (e *Engine) VacancyEmployer(id string) (employerID string, ok bool) {
 		return "", false
 	}
 	seg, i := s.row(ref)
-	return seg.xs[i].doc.employer, true
+	return e.employers.key(seg.xs[i].employer), true
 }
 
 // ProfileMunicipality returns the municipality code of a held profile.
@@ -431,7 +430,7 @@ func (e *Engine) MatchVacancyID(ctx context.Context, id string, q Query) (*Match
 		return nil, ErrNotFound
 	}
 	seg, i := s.row(ref)
-	return e.matchVacancy(ctx, seg.xs[i].doc.q, q)
+	return e.matchVacancy(ctx, e.vacQueryOf(seg, i), q)
 }
 
 // RankProfiles applies the same hard filters and score to the given
@@ -535,7 +534,7 @@ func (r *rev) eval(h *rowHead, x *vacX, terms []uint32, d, thr float64) (key flo
 	if !canReach(&r.o.w, &r.pv.x, r.pv.h.radius, r.pv.occs, x, d, thr, &c) {
 		return 0, true, false
 	}
-	items := t[:h.nA]
+	items := t[:h.nA/2]
 	full, part := matchSkills(r.pv.skills, t[h.nA:])
 	if full|part != 0 {
 		itemWeights(items, int(x.nReq), r.idf, r.idfMax, &r.w)
@@ -612,7 +611,7 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 	res.Considered, res.Scored = st.considered, st.scored
 	for _, h := range top.sorted() {
 		seg, i := s.row(h.ref)
-		vq := seg.xs[i].doc.q
+		vq := e.vacQueryOf(seg, i)
 		var w [maxItems]float64
 		itemWeights(vq.itemIDs(), int(vq.x.nReq), ps.idf, ps.idfMax, &w)
 		d := distKm(pv.h.lat, pv.h.lon, vq.lat, vq.lon)

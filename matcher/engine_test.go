@@ -496,6 +496,15 @@ func TestUnrecognisedTerms(t *testing.T) {
 	if got := strings.Join(res.Unrecognised, "|"); got != "kapitein|heftruck certificaat|lassen" {
 		t.Fatalf("unrecognised %q", got)
 	}
+	e.UpsertVacancy(v)
+	byID, err := e.MatchVacancyID(context.Background(), v.ID, Query{Today: today})
+	if err != nil || strings.Join(byID.Unrecognised, "|") != "kapitein|heftruck certificaat|lassen" ||
+		len(byID.Results) != 1 || byID.Results[0].Score != res.Results[0].Score {
+		t.Fatalf("stored vacancy: %+v %v", byID, err)
+	}
+	if ex2 := byID.Results[0].Explanation; strings.Join(ex2.MissingSkills, "|") != "lassen" {
+		t.Fatalf("stored vacancy explanation %+v", ex2)
+	}
 	ex := res.Results[0].Explanation
 	if strings.Join(ex.MatchedSkills, "|") != "a|heftruck certificaat" || strings.Join(ex.MissingSkills, "|") != "lassen" {
 		t.Fatalf("matched %v missing %v", ex.MatchedSkills, ex.MissingSkills)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -426,15 +427,48 @@ func sortPairs(p []uint32) []uint32 {
 	return p[:2*len(tmp)]
 }
 
-// vacancyRecord stores a compiled vacancy: main item ids, then exp pairs.
-func vacancyRecord(q *vacQuery, pc4 int) record[vacX] {
-	terms := make([]uint32, 0, len(q.items)+len(q.exp))
+// vacancyRecord stores a compiled vacancy. Its terms are the item skill
+// ids, the item label ids, then the exp pairs; nA counts the first two
+// (2 × items), nB the pairs.
+func (e *Engine) vacancyRecord(q *vacQuery, v *Vacancy) record[vacX] {
+	terms := make([]uint32, 0, 2*len(q.items)+len(q.exp))
 	terms = append(terms, q.itemIDs()...)
+	for _, it := range q.items {
+		terms = append(terms, e.labels.intern(it.label))
+	}
 	terms = append(terms, q.exp...)
+	x := q.x
+	x.employer = e.employers.intern(v.EmployerID)
+	x.occLabel = idNone
+	if v.Occupation != "" {
+		x.occLabel = e.labels.intern(v.Occupation)
+	}
 	return record[vacX]{
-		id:    q.id,
-		h:     rowHead{lat: q.lat, lon: q.lon, pc4: uint16(pc4), nA: uint16(len(q.items)), nB: uint16(len(q.exp) / 2)},
-		x:     q.x,
+		id:    v.ID,
+		h:     rowHead{lat: q.lat, lon: q.lon, pc4: uint16(v.Postcode4), nA: uint16(2 * len(q.items)), nB: uint16(len(q.exp) / 2)},
+		x:     x,
 		terms: terms,
 	}
+}
+
+// vacQueryOf rebuilds the compiled query of a stored vacancy from its row
+// (matches by id, explanations of profile->vacancies results).
+func (e *Engine) vacQueryOf(seg *segment[vacX], i int) *vacQuery {
+	h := &seg.heads[i]
+	x := seg.xs[i]
+	t := seg.terms[h.termOff : h.termOff+h.nTerms()]
+	n := int(h.nA) / 2
+	q := &vacQuery{id: strings.Clone(seg.id(i)), x: x, lat: h.lat, lon: h.lon, exp: t[h.nA:]}
+	if x.occLabel != idNone && strings.HasPrefix(e.occs.key(x.occ), "~") {
+		q.unrec = append(q.unrec, e.labels.key(x.occLabel))
+	}
+	q.items = make([]qItem, n)
+	for j := range n {
+		it := qItem{id: t[j], label: e.labels.key(t[n+j]), required: j < int(x.nReq)}
+		if strings.HasPrefix(e.skills.key(it.id), "~") {
+			q.unrec = append(q.unrec, it.label)
+		}
+		q.items[j] = it
+	}
+	return q
 }

@@ -139,15 +139,11 @@ type vacX struct {
 	cefr   int8 // minimum; -1 none
 	load   int8 // -1 none
 	flags  uint8
-	nReq   uint8   // required items among the main items
-	doc    *vacDoc // employer and compiled query of a stored vacancy
-}
-
-// vacDoc is what a stored vacancy keeps beside its row: the employer (for
-// ownership checks) and its compiled query (matches by id, explanations).
-type vacDoc struct {
-	employer string
-	q        *vacQuery
+	nReq   uint8 // required items among the main items
+	// stored vacancies only: ids in the engine's employer and label
+	// dictionaries (no pointers per row)
+	employer uint32
+	occLabel uint32 // the occupation as written, or idNone
 }
 
 // normWeights validates per-request weights and normalises them to sum to 1.
