@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -8,9 +9,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/werkmatch/werkmatch/corpus"
+	"github.com/werkmatch/werkmatch/geo"
 	"github.com/werkmatch/werkmatch/taxonomy"
 )
 
@@ -20,7 +25,7 @@ func init() { subcommands["gen"] = runGen }
 type genConfig struct {
 	profiles, vacancies, demoVacancies int
 	seed                               int64
-	out, today, esco                   string
+	out, today, esco, pc4              string
 	uris                               bool
 }
 
@@ -35,6 +40,7 @@ func parseGenFlags(args []string, stderr io.Writer) (*genConfig, error) {
 	fs.StringVar(&c.out, "out", ".", "directory to write profiles.ndjson and vacancies.ndjson into")
 	fs.StringVar(&c.today, "today", "", "reference date YYYY-MM-DD for availability, registration and closing dates (default: today, UTC)")
 	fs.StringVar(&c.esco, "esco", "", "draw occupations and skills from this ESCO CSV folder instead of the built-in vocabulary")
+	fs.StringVar(&c.pc4, "pc4", "", "GeoNames postal-code file (NL): draw postcodes and municipality codes from it instead of the built-in regions")
 	fs.BoolVar(&c.uris, "uris", false, "write occupations and skills as taxonomy URIs instead of Dutch labels")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: werkmatch gen [flags]\n\nWrites a deterministic synthetic corpus as NDJSON: DIR/profiles.ndjson and DIR/vacancies.ndjson.\n\n")
@@ -82,6 +88,20 @@ func gen(ctx context.Context, c *genConfig, out io.Writer) error {
 		}
 		opts.Taxonomy = tax
 	}
+	if c.pc4 != "" {
+		table := geo.New()
+		if err := table.LoadGeoNamesFile(c.pc4); err != nil {
+			return fmt.Errorf("-pc4: %w", err)
+		}
+		pcs, err := pc4List(c.pc4)
+		if err != nil {
+			return fmt.Errorf("-pc4: %w", err)
+		}
+		if len(pcs) == 0 {
+			return fmt.Errorf("-pc4: %s holds no postcode area", c.pc4)
+		}
+		opts.PC4, opts.Municipality = pcs, table.Municipality
+	}
 	if err := os.MkdirAll(c.out, 0o755); err != nil {
 		return err
 	}
@@ -101,6 +121,40 @@ func gen(ctx context.Context, c *genConfig, out io.Writer) error {
 		}
 		return corpus.WriteNDJSON(w, c.demoVacancies, func(i int) any { return g.DemoVacancy(i) })
 	})
+}
+
+// pc4List returns the distinct PC4 areas of a GeoNames postal-code file
+// (the second tab-separated column), sorted.
+func pc4List(path string) ([]int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	seen := map[int]bool{}
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.SplitN(sc.Text(), "\t", 3)
+		if len(fields) < 2 {
+			continue
+		}
+		code := strings.TrimSpace(fields[1])
+		if len(code) > 4 {
+			code = code[:4] // "1011 AB" forms
+		}
+		if n, err := strconv.Atoi(code); err == nil && n >= 1000 && n <= 9999 {
+			seen[n] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]int, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // ctxWriter fails writes once ctx is done, so that Ctrl-C stops a long

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -573,5 +574,50 @@ func TestImportKill9Resume(t *testing.T) {
 	defer ix.Close()
 	if np, _, err := ix.Counts(); err != nil || np != n {
 		t.Fatalf("index holds %d profiles (%v), want %d", np, err, n)
+	}
+}
+
+func TestGenWithGeoNamesPC4(t *testing.T) {
+	file := "../../../shared/data/pc4/NL.txt"
+	if _, err := os.Stat(file); err != nil {
+		t.Skipf("GeoNames PC4 file not available at %s", file)
+	}
+	dir := t.TempDir()
+	c, err := parseGenFlags([]string{"-profiles", "500", "-vacancies", "200", "-today", "2026-11-02", "-pc4", file, "-out", dir}, new(bytes.Buffer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gen(context.Background(), c, new(bytes.Buffer)); err != nil {
+		t.Fatal(err)
+	}
+	table := geo.New()
+	if err := table.LoadGeoNamesFile(file); err != nil {
+		t.Fatal(err)
+	}
+	pcs, err := pc4List(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "profiles.ndjson"))
+	withMunicipality := 0
+	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
+		var p matcher.Profile
+		if err := json.Unmarshal(line, &p); err != nil {
+			t.Fatal(err)
+		}
+		if _, found := slices.BinarySearch(pcs, p.Postcode4); !found {
+			t.Fatalf("profile %s: PC4 %d is not in the file", p.ID, p.Postcode4)
+		}
+		// The file's municipality wins; PC4s without one fall back to the
+		// region's main town.
+		if m := table.Municipality(p.Postcode4); m != "" {
+			withMunicipality++
+			if m != p.Municipality {
+				t.Fatalf("profile %s: PC4 %d has municipality %q in the file, profile says %q", p.ID, p.Postcode4, m, p.Municipality)
+			}
+		}
+	}
+	if withMunicipality < 250 {
+		t.Errorf("only %d of 500 profiles have a municipality from the file", withMunicipality)
 	}
 }
