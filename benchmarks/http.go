@@ -128,6 +128,7 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 	if stopProf, err = c.profile("ingest"); err != nil {
 		return nil, nil, err
 	}
+	commits.reset()
 	h.Ingest = load(ctx, client, c.ingestClients, c.httpDuration, func(int) (*http.Request, error) {
 		p := src.Profile(c.profiles + int(seq.Add(1)-1))
 		body, err := json.Marshal(p)
@@ -143,11 +144,14 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 	}, http.StatusCreated, http.StatusOK)
 	stopProf()
 	h.IngestProfilesS = h.Ingest.RPS
+	h.IngestCommits = commits.summary()
 	pr("durable ingest:   %s  (PUT /v1/profiles/{id}, new profiles, %d clients; answered after fsync)", h.Ingest, c.ingestClients)
+	pr("                  index: %s", h.IngestCommits)
 
 	// durable bulk ingest: NDJSON of bulkLines new profiles per request
 	const bulkLines = 500
 	var bseq atomic.Int64
+	commits.reset()
 	bseq.Store(1 << 30) // far beyond the ids of the PUT series
 	h.Bulk = loadCheck(ctx, client, c.bulkClients, c.httpDuration, func(int) (*http.Request, error) {
 		var body bytes.Buffer
@@ -175,7 +179,9 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 		return nil
 	}, http.StatusOK)
 	h.BulkClients, h.BulkProfilesS = c.bulkClients, h.Bulk.RPS*bulkLines
+	h.BulkCommits = commits.summary()
 	pr("durable bulk:     %.0f profiles/s: %s  (POST /v1/profiles/_bulk, %d lines per request, %d clients)", h.BulkProfilesS, h.Bulk, bulkLines, c.bulkClients)
+	pr("                  index: %s", h.BulkCommits)
 
 	for _, s := range []struct {
 		name string

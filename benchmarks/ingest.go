@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/werkmatch/werkmatch/index"
@@ -15,7 +17,7 @@ import (
 // concurrent writers of c.importChunk documents per durable call.
 func bulkImport(ctx context.Context, dir string, loc matcher.Locator, src *source, c config) (*index.Index, Import, error) {
 	var imp Import
-	ix, err := index.Open(dir, index.Options{Locator: loc, Synonyms: src.synonyms()})
+	ix, err := index.Open(dir, index.Options{Locator: loc, Synonyms: src.synonyms(), OnCommit: commits.observe})
 	if err != nil {
 		return nil, imp, err
 	}
@@ -99,7 +101,7 @@ func restart(ctx context.Context, ix *index.Index, dir string, loc matcher.Locat
 		return nil, nil, rs, err
 	}
 	start := time.Now()
-	ix, err := index.Open(dir, index.Options{Locator: loc, Synonyms: src.synonyms()})
+	ix, err := index.Open(dir, index.Options{Locator: loc, Synonyms: src.synonyms(), OnCommit: commits.observe})
 	if err != nil {
 		return nil, nil, rs, err
 	}
@@ -137,4 +139,35 @@ func restart(ctx context.Context, ix *index.Index, dir string, loc matcher.Locat
 	rs.LoadS = time.Since(t).Seconds()
 	rs.ReadyS = time.Since(start).Seconds()
 	return ix, eng, rs, nil
+}
+
+// commitStats counts the index's batch commits (index.Options.OnCommit).
+type commitStats struct {
+	n, docs, ns atomic.Int64
+}
+
+var commits commitStats
+
+func (c *commitStats) observe(_ string, docs int, d time.Duration) {
+	c.n.Add(1)
+	c.docs.Add(int64(docs))
+	c.ns.Add(int64(d))
+}
+
+func (c *commitStats) reset() { c.n.Store(0); c.docs.Store(0); c.ns.Store(0) }
+
+// Commits summarises the commits since the last reset.
+type Commits struct {
+	Commits       int64   `json:"commits"`
+	DocsPerCommit float64 `json:"docs_per_commit"`
+	MsPerCommit   float64 `json:"ms_per_commit"`
+}
+
+func (c *commitStats) summary() Commits {
+	n := max(1, c.n.Load())
+	return Commits{c.n.Load(), float64(c.docs.Load()) / float64(n), float64(c.ns.Load()) / 1e6 / float64(n)}
+}
+
+func (c Commits) String() string {
+	return fmt.Sprintf("%d commits, %.1f writes and %.1f ms per commit", c.Commits, c.DocsPerCommit, c.MsPerCommit)
 }

@@ -62,7 +62,7 @@ func main() {
 	flag.StringVar(&c.profileSection, "profile-section", "core", "section profiled by -cpuprofile: core (the one-core vacancy->profiles series), import, baseline, restart, ingest (HTTP) or cached (HTTP)")
 	flag.DurationVar(&c.httpDuration, "http-duration", 10*time.Second, "duration of each HTTP load series")
 	flag.IntVar(&c.httpClients, "http-clients", 32, "concurrent HTTP clients of the match and bare series")
-	flag.IntVar(&c.ingestClients, "ingest-clients", 64, "concurrent HTTP clients of the ingest series")
+	flag.IntVar(&c.ingestClients, "ingest-clients", 128, "concurrent HTTP clients of the ingest series")
 	flag.IntVar(&c.bulkClients, "bulk-clients", 4, "concurrent HTTP clients of the _bulk ingest series")
 	flag.IntVar(&c.importWriters, "import-writers", 2, "concurrent writers of the bulk import")
 	flag.IntVar(&c.importChunk, "import-chunk", 2000, "documents per write of the bulk import")

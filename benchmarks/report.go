@@ -88,6 +88,8 @@ type HTTPStats struct {
 	IngestClients   int     `json:"ingest_clients"`
 	Ingest          Load    `json:"ingest_put"`
 	IngestProfilesS float64 `json:"ingest_profiles_per_s"`
+	IngestCommits   Commits `json:"ingest_put_commits"`
+	BulkCommits     Commits `json:"ingest_bulk_commits"`
 	BulkClients     int     `json:"bulk_clients"`
 	Bulk            Load    `json:"ingest_bulk"` // requests of 500 NDJSON lines
 	BulkProfilesS   float64 `json:"ingest_bulk_profiles_per_s"`
