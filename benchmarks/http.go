@@ -66,7 +66,8 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 	pr("method: one in-process http.Server on 127.0.0.1 serving the api.Server (auth, rate-limit check with")
 	pr("        unlimited limits, metrics, in-process match cache) and, on /bench/bare, a Gin engine with one")
 	pr("        c.JSON route and no middleware; a Go load generator in the same process (it shares the %d cores)", runtime.NumCPU())
-	pr("        keeps %d clients busy for %s per series over keep-alive connections; latency per request", c.httpClients, c.httpDuration)
+	pr("        keeps %d clients busy for %s per series over keep-alive connections; latency per request;", c.httpClients, c.httpDuration)
+	pr("        bare and cached alternate in 4 rounds of %s windows each", c.httpDuration/4)
 
 	get := func(path, key string) func(int) (*http.Request, error) {
 		return func(int) (*http.Request, error) {
@@ -77,9 +78,6 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 			return req, err
 		}
 	}
-	h.Bare = load(ctx, client, c.httpClients, c.httpDuration, get("/bench/bare", ""), http.StatusOK)
-	pr("bare Gin JSON:    %s", h.Bare)
-
 	// cached: a small set of vacancies with candidates, each answered once
 	// before the series
 	const hot = 64
@@ -103,10 +101,19 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 	if err != nil {
 		return nil, nil, err
 	}
-	h.Cached = load(ctx, client, c.httpClients, c.httpDuration, func(i int) (*http.Request, error) {
-		return get("/v1/vacancies/"+hotIDs[i%len(hotIDs)]+"/matches?limit=20", api.DemoAccountmanager)(i)
-	}, http.StatusOK)
+	// bare and cached alternate in rounds of windows, so that both see the
+	// same changes in the machine's load
+	const rounds = 4
+	win := c.httpDuration / rounds
+	h.Bare, h.Cached = alternate(rounds, func() sample {
+		return loadSample(ctx, client, c.httpClients, win, get("/bench/bare", ""), nil, http.StatusOK)
+	}, func() sample {
+		return loadSample(ctx, client, c.httpClients, win, func(i int) (*http.Request, error) {
+			return get("/v1/vacancies/"+hotIDs[i%len(hotIDs)]+"/matches?limit=20", api.DemoAccountmanager)(i)
+		}, nil, http.StatusOK)
+	})
 	stopProf()
+	pr("bare Gin JSON:    %s", h.Bare)
 	pr("cached match:     %s  (GET /v1/vacancies/{id}/matches?limit=20 over %d warmed vacancies)", h.Cached, len(hotIDs))
 	h.CachedOverBare = ratio(h.Cached.RPS, h.Bare.RPS)
 	pr("cached/bare requests/s: %.2f", h.CachedOverBare)
@@ -223,11 +230,45 @@ func expect(client *http.Client, req *http.Request, status int, results bool) er
 // load keeps clients goroutines sending requests for d and summarises
 // them. A request whose status is not among ok counts as an error.
 func load(ctx context.Context, client *http.Client, clients int, d time.Duration, mk func(i int) (*http.Request, error), ok ...int) Load {
-	return loadCheck(ctx, client, clients, d, mk, nil, ok...)
+	return loadSample(ctx, client, clients, d, mk, nil, ok...).load()
 }
 
 // loadCheck is load with a check of every answer's body (nil: none).
 func loadCheck(ctx context.Context, client *http.Client, clients int, d time.Duration, mk func(i int) (*http.Request, error), check func([]byte) error, ok ...int) Load {
+	return loadSample(ctx, client, clients, d, mk, check, ok...).load()
+}
+
+// sample is the raw outcome of one or more load windows.
+type sample struct {
+	ds   []time.Duration
+	wall time.Duration
+	errs int
+}
+
+func (s *sample) add(o sample) {
+	s.ds = append(s.ds, o.ds...)
+	s.wall += o.wall
+	s.errs += o.errs
+}
+
+func (s sample) load() Load {
+	l := summarise(s.ds, s.wall)
+	return Load{Requests: len(s.ds), Errors: s.errs, RPS: l.QPS, P50Ms: l.P50Ms, P99Ms: l.P99Ms, MaxMs: l.MaxMs}
+}
+
+// alternate runs the series a and b in rounds alternating windows of d
+// each, so that both see the same changes in the machine's load.
+func alternate(rounds int, a, b func() sample) (Load, Load) {
+	var sa, sb sample
+	for range rounds {
+		sa.add(a())
+		sb.add(b())
+	}
+	return sa.load(), sb.load()
+}
+
+// loadSample keeps clients goroutines sending requests for d.
+func loadSample(ctx context.Context, client *http.Client, clients int, d time.Duration, mk func(i int) (*http.Request, error), check func([]byte) error, ok ...int) sample {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -288,12 +329,10 @@ func loadCheck(ctx context.Context, client *http.Client, clients int, d time.Dur
 	}
 	wg.Wait()
 	wall := time.Since(start)
-	s := summarise(all, wall)
-	l := Load{Requests: len(all), Errors: errs, RPS: s.QPS, P50Ms: s.P50Ms, P99Ms: s.P99Ms, MaxMs: s.MaxMs}
 	if firstErr != nil {
 		fmt.Printf("  first error: %v\n", firstErr)
 	}
-	return l
+	return sample{ds: all, wall: wall, errs: errs}
 }
 
 func contains(s []int, v int) bool {
