@@ -182,3 +182,43 @@ func TestBatchedLoadMatchesBulk(t *testing.T) {
 		}
 	}
 }
+
+// RankProfiles over every id gives exactly the scan's ranking (what the
+// Bleve baseline of the benchmark relies on), on a realistic corpus.
+func TestRankProfilesMatchesScanOnCorpus(t *testing.T) {
+	g := newCoarseGen(17, 10)
+	e := g.engine(1)
+	var ps []*Profile
+	var all []string
+	for i := range 6000 {
+		p := g.Profile(i)
+		ps = append(ps, p)
+		all = append(all, p.ID)
+	}
+	e.UpsertProfiles(ps[:5000])
+	for _, p := range ps[5000:] {
+		e.UpsertProfile(p)
+	}
+	total := 0
+	for i := range 25 {
+		v := g.Vacancy(i)
+		q := Query{Limit: 20}
+		a, err1 := e.MatchVacancy(context.Background(), v, q)
+		b, err2 := e.RankProfiles(context.Background(), v, all, q)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if a.Scored != b.Scored || len(a.Results) != len(b.Results) {
+			t.Fatalf("vacancy %d: scored %d vs %d", i, a.Scored, b.Scored)
+		}
+		for j := range a.Results {
+			if a.Results[j].ProfileID != b.Results[j].ProfileID || a.Results[j].Score != b.Results[j].Score {
+				t.Fatalf("vacancy %d rank %d: %s vs %s", i, j, a.Results[j].ProfileID, b.Results[j].ProfileID)
+			}
+		}
+		total += len(a.Results)
+	}
+	if total < 100 {
+		t.Fatalf("only %d results over 25 vacancies", total)
+	}
+}
