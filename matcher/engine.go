@@ -56,8 +56,8 @@ func NewEngine(opts EngineOptions) *Engine {
 	if e.now == nil {
 		e.now = time.Now
 	}
-	e.prof = newTable[profX](true, minDelta, profileIDF)
-	e.vac = newTable[vacX](false, minDelta, nil)
+	e.prof = newTable[profX](true, minDelta, true)
+	e.vac = newTable[vacX](false, minDelta, false)
 	return e
 }
 

@@ -34,8 +34,11 @@ import (
 //	skills     items = v.required_skills (or, when there are none and the
 //	           occupation is known to the taxonomy, its essential skills),
 //	           then v.preferred_skills not already listed; at most 64.
-//	           idf(s) = 1 + ln((1+N)/(1+df(s))), N = profiles in the
-//	           compacted core, df(s) = how many of them hold s.
+//	           idf(s) = 1 + ln((1+N)/(1+df(s))), N = profiles held,
+//	           df(s) = how many of them hold s (an unseen skill: df 0).
+//	           The table is refreshed when the profiles written since the
+//	           last refresh reach max(64, N/10), and by Engine.Compact; it
+//	           depends on the sequence of writes only, never on timing.
 //	           item weight = share × idf / Σ idf of its group, with share
 //	           0.8 required / 0.2 preferred when both groups exist, else 1.
 //	           credit = 1 when p holds the item's skill, 0.5 when p holds a
@@ -291,7 +294,7 @@ func itemWeights(ids []uint32, nReq int, idf []float32, idfMax float32, w *[maxI
 		if int(id) < len(idf) {
 			x = idf[id]
 		}
-		w[i] = float64(x)
+		w[i] = max(float64(x), 1) // idf is at least 1 by construction
 		if i < nReq {
 			sumR += w[i]
 		} else {

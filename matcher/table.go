@@ -80,7 +80,7 @@ type snapshot[X any] struct {
 	delta   *segment[X]
 	deltaN  int // rows of the delta that belong to this snapshot
 	live    int
-	idf     []float32 // profiles: per skill id, from the base
+	idf     []float32 // profiles: per skill id (see table.refreshIDF)
 	idfMax  float32
 }
 
@@ -129,15 +129,25 @@ type table[X any] struct {
 	dead       int
 	byRadius   bool
 	minDelta   int
-	idfFn      func(seg *segment[X], live int) ([]float32, float32)
+	// Document frequencies (profiles): df[skill id] counts live rows holding
+	// the skill, kept exact by every write. The published idf table is
+	// recomputed from them when the rows written since the last refresh
+	// reach max(64, live/10), and on Compact: a function of the write
+	// sequence, never of when a background compaction happens to land.
+	countDF      bool
+	df           []int32
+	rowsSinceIDF int
+	idf          []float32
+	idfMax       float32
 	compacting atomic.Bool
 	bgInstalls int // background compactions installed (tests)
 	compactWG  sync.WaitGroup
 }
 
-func newTable[X any](byRadius bool, minDelta int, idfFn func(*segment[X], int) ([]float32, float32)) *table[X] {
-	t := &table[X]{ix: newDocIndex(), byRadius: byRadius, minDelta: minDelta, idfFn: idfFn}
+func newTable[X any](byRadius bool, minDelta int, countDF bool) *table[X] {
+	t := &table[X]{ix: newDocIndex(), byRadius: byRadius, minDelta: minDelta, countDF: countDF}
 	t.mu.Lock()
+	t.refreshIDF()
 	t.rebuildLocked(nil)
 	t.mu.Unlock()
 	return t
@@ -204,12 +214,14 @@ func (t *table[X]) markDeleted(doc uint32, version uint32) {
 	seg, i := s.row(t.docRef[doc])
 	atomic.StoreUint32(&seg.del[i], version)
 	t.dead++
+	h := &seg.heads[i]
+	t.countSkills(seg.terms[h.termOff:h.termOff+uint32(h.nA)], -1)
 }
 
 func (t *table[X]) publish() {
 	old := t.cur.Load()
 	t.cur.Store(&snapshot[X]{version: t.version, base: old.base, delta: old.delta, deltaN: t.deltaN,
-		live: t.live, idf: old.idf, idfMax: old.idfMax})
+		live: t.live, idf: t.idf, idfMax: t.idfMax})
 }
 
 // upsert applies a batch as one version.
@@ -251,12 +263,14 @@ func (t *table[X]) upsert(recs []record[X]) {
 			t.live++
 		}
 		n := t.deltaN
+		t.countSkills(r.terms[:r.h.nA], 1)
 		d.appendRow(n, r.h, r.x, r.id, doc, r.terms, t.deltaTerms, t.deltaIDs)
 		t.deltaTerms += len(r.terms)
 		t.deltaIDs += len(r.id)
 		t.docRef[doc] = uint32(n) | refDelta
 		t.deltaN++
 	}
+	t.maybeRefreshIDF()
 	t.publish()
 	t.maybeCompact(len(d.heads))
 }
@@ -281,8 +295,10 @@ func (t *table[X]) foldLocked(recs []record[X]) {
 			t.live++
 		}
 		recs[i].doc = doc
+		t.countSkills(recs[i].terms[:recs[i].h.nA], 1)
 		keep = append(keep, recs[i])
 	}
+	t.maybeRefreshIDF()
 	t.rebuildLocked(keep)
 }
 
@@ -295,7 +311,7 @@ func (t *table[X]) growDelta(rows, terms, idBytes int) {
 	t.dead -= t.deltaN - k
 	t.deltaN, t.deltaTerms, t.deltaIDs = k, off, idOff
 	t.cur.Store(&snapshot[X]{version: t.version, base: s.base, delta: nd, deltaN: k, live: t.live,
-		idf: s.idf, idfMax: s.idfMax})
+		idf: t.idf, idfMax: t.idfMax})
 }
 
 // copyLive copies the live rows od[from:t.deltaN] to the empty delta nd and
@@ -336,6 +352,7 @@ func (t *table[X]) remove(id string) bool {
 	t.markDeleted(doc, t.version)
 	t.ix.remove(id)
 	t.live--
+	t.maybeRefreshIDF()
 	t.publish()
 	t.maybeCompact(len(t.cur.Load().delta.heads))
 	return true
@@ -376,6 +393,7 @@ func (t *table[X]) compactBackground() {
 func (t *table[X]) compactNow() {
 	t.compactWG.Wait()
 	t.mu.Lock()
+	t.refreshIDF()
 	t.rebuildLocked(nil)
 	t.mu.Unlock()
 }
@@ -395,8 +413,6 @@ type built[X any] struct {
 	fromN  int          // delta rows of from that were folded in
 	b      *segment[X]
 	src    []uint32 // per new row: its source ref in from, or refExtra
-	idf    []float32
-	idfMax float32
 }
 
 // build makes a new base from the rows of s (the base and the first deltaN
@@ -487,11 +503,7 @@ func (t *table[X]) build(s *snapshot[X], deltaN int, v uint32, extra []record[X]
 		g = e
 	}
 	b.groups = slices.Clip(b.groups)
-	bl := &built[X]{from: s, fromN: deltaN, b: b, src: refs}
-	if t.idfFn != nil {
-		bl.idf, bl.idfMax = t.idfFn(b, n)
-	}
-	return bl
+	return &built[X]{from: s, fromN: deltaN, b: b, src: refs}
 }
 
 // install publishes a built base. Rows deleted since it was built are
@@ -530,7 +542,7 @@ func (t *table[X]) install(bl *built[X]) {
 	}
 	t.deltaN, t.deltaTerms, t.deltaIDs, t.dead = k, off, idOff, dead
 	t.cur.Store(&snapshot[X]{version: t.version, base: nb, delta: nd, deltaN: k, live: t.live,
-		idf: bl.idf, idfMax: bl.idfMax})
+		idf: t.idf, idfMax: t.idfMax})
 }
 
 // rebuildLocked builds and installs a new base from the live rows plus
@@ -539,30 +551,41 @@ func (t *table[X]) rebuildLocked(extra []record[X]) {
 	t.install(t.build(t.cur.Load(), t.deltaN, t.version, extra))
 }
 
-// profileIDF computes the skill idf table from a profile base.
-func profileIDF(b *segment[profX], live int) ([]float32, float32) {
-	var maxID uint32
-	for i := range b.heads {
-		h := &b.heads[i]
-		for _, id := range b.terms[h.termOff : h.termOff+uint32(h.nA)] {
-			if id > maxID && id < idUnknownVacancy {
-				maxID = id
-			}
+// countSkills adds sign to the document frequency of each skill of a
+// profile row (its first nA terms). Caller holds t.mu.
+func (t *table[X]) countSkills(skills []uint32, sign int32) {
+	if !t.countDF {
+		return
+	}
+	for _, id := range skills {
+		if id >= idUnknownVacancy {
+			continue
 		}
-	}
-	df := make([]uint32, maxID+1)
-	for i := range b.heads {
-		h := &b.heads[i]
-		for _, id := range b.terms[h.termOff : h.termOff+uint32(h.nA)] {
-			if id <= maxID {
-				df[id]++
-			}
+		for int(id) >= len(t.df) {
+			t.df = append(t.df, 0)
 		}
+		t.df[id] += sign
 	}
-	idf := make([]float32, len(df))
-	nf := float64(len(b.heads))
-	for i, d := range df {
-		idf[i] = float32(1 + math.Log((1+nf)/(1+float64(d))))
+	t.rowsSinceIDF++
+}
+
+// maybeRefreshIDF recomputes the idf table when enough rows changed.
+func (t *table[X]) maybeRefreshIDF() {
+	if t.countDF && t.rowsSinceIDF >= max(64, t.live/10) {
+		t.refreshIDF()
 	}
-	return idf, float32(1 + math.Log(1+nf))
+}
+
+// refreshIDF recomputes idf(s) = 1 + ln((1+N)/(1+df(s))) over the N live
+// rows; the next published snapshot carries it. Caller holds t.mu.
+func (t *table[X]) refreshIDF() {
+	if !t.countDF {
+		return
+	}
+	n := float64(t.live)
+	idf := make([]float32, len(t.df))
+	for i, d := range t.df {
+		idf[i] = float32(1 + math.Log((1+n)/(1+float64(d))))
+	}
+	t.idf, t.idfMax, t.rowsSinceIDF = idf, float32(1+math.Log(1+n)), 0
 }
