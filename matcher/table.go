@@ -139,9 +139,9 @@ type table[X any] struct {
 	rowsSinceIDF int
 	idf          []float32
 	idfMax       float32
-	compacting atomic.Bool
-	bgInstalls int // background compactions installed (tests)
-	compactWG  sync.WaitGroup
+	compacting   atomic.Bool
+	bgInstalls   int // background compactions installed (tests)
+	compactWG    sync.WaitGroup
 }
 
 func newTable[X any](byRadius bool, minDelta int, countDF bool) *table[X] {
@@ -409,10 +409,10 @@ const refExtra = 1 << 30
 // built is a new base made outside the writer lock, waiting to be
 // installed.
 type built[X any] struct {
-	from   *snapshot[X] // the snapshot it was built from (nil: none)
-	fromN  int          // delta rows of from that were folded in
-	b      *segment[X]
-	src    []uint32 // per new row: its source ref in from, or refExtra
+	from  *snapshot[X] // the snapshot it was built from (nil: none)
+	fromN int          // delta rows of from that were folded in
+	b     *segment[X]
+	src   []uint32 // per new row: its source ref in from, or refExtra
 }
 
 // build makes a new base from the rows of s (the base and the first deltaN
