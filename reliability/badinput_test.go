@@ -113,6 +113,15 @@ type chaosRequest struct {
 }
 
 func randomRequest(r *rand.Rand, profiles, vacancies [][]byte) chaosRequest {
+	ingestJSON := http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + secretIngest}}
+	switch r.IntN(50) {
+	case 0: // over the 1 MiB single-document limit, to a route that reads it
+		body := append([]byte(`{"summary":"`), bytes.Repeat([]byte("a"), 1<<20+r.IntN(1<<18))...)
+		return chaosRequest{method: "PUT", path: "/v1/profiles/p-c0", header: ingestJSON, body: body}
+	case 1: // personal data in an otherwise valid profile
+		p := bytes.Replace(profiles[0], []byte(`"summary":"`), []byte(`"summary":"Bel 06-12345678 of mail jan@example.nl. `), 1)
+		return chaosRequest{method: "PUT", path: "/v1/profiles/p-c0", header: ingestJSON, body: p}
+	}
 	tmpl := routeTemplates[r.IntN(len(routeTemplates))]
 	path := strings.ReplaceAll(tmpl, "{p}", chaosIDs[r.IntN(len(chaosIDs))])
 	path = strings.ReplaceAll(path, "{v}", chaosIDs[r.IntN(len(chaosIDs))])
@@ -145,7 +154,7 @@ func randomRequest(r *rand.Rand, profiles, vacancies [][]byte) chaosRequest {
 	default:
 		body = mutate(r, vacancies[r.IntN(len(vacancies))])
 	}
-	if r.IntN(40) == 0 { // over the 1 MiB single-document limit
+	if r.IntN(60) == 0 { // over the 1 MiB single-document limit
 		body = append([]byte(`{"summary":"`), bytes.Repeat([]byte("a"), 1<<20+r.IntN(1<<18))...)
 	}
 	method := chaosMethods[r.IntN(len(chaosMethods))]
@@ -338,7 +347,8 @@ func TestRandomRequestsNeverFail(t *testing.T) {
 	if strings.Contains(s.logs.String(), "panic") {
 		t.Errorf("a handler panicked: %.2000s", s.logs.String()[strings.Index(s.logs.String(), "panic"):])
 	}
-	if statuses[200]+statuses[201] == 0 || statuses[400] == 0 || statuses[401] == 0 || statuses[403] == 0 || statuses[404] == 0 {
+	if statuses[200]+statuses[201] == 0 || statuses[400] == 0 || statuses[401] == 0 || statuses[403] == 0 || statuses[404] == 0 ||
+		statuses[405] == 0 || statuses[413] == 0 || statuses[415] == 0 || statuses[422] == 0 {
 		t.Errorf("the random requests did not reach every outcome: %v", statuses)
 	}
 	checkNoKeysInLogs(t, s.logs.String())
