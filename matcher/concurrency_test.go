@@ -129,6 +129,7 @@ func TestConcurrentSnapshots(t *testing.T) {
 	}
 	e.prof.mu.Lock()
 	installs := e.prof.bgInstalls
+	checkDF(t, e.prof)
 	e.prof.mu.Unlock()
 	if installs == 0 {
 		t.Fatal("no background compaction was installed during the run")
@@ -170,4 +171,35 @@ func consistent(res *MatchResult, ranked bool) error {
 		return fmt.Errorf("q rows %v: want one or two", qs)
 	}
 	return nil
+}
+
+// checkDF recounts the document frequencies of the visible rows and
+// compares them with the ones the writers kept. Caller holds t.mu.
+func checkDF(t *testing.T, tb *table[profX]) {
+	t.Helper()
+	s := tb.cur.Load()
+	want := make([]int32, len(tb.df))
+	live := 0
+	count := func(seg *segment[profX], n int) {
+		for i := range n {
+			if !visible(&seg.del[i], s.version) {
+				continue
+			}
+			live++
+			h := &seg.heads[i]
+			for _, id := range seg.terms[h.termOff : h.termOff+uint32(h.nA)] {
+				want[id]++
+			}
+		}
+	}
+	count(s.base, len(s.base.heads))
+	count(s.delta, s.deltaN)
+	if live != tb.live || live != s.live {
+		t.Fatalf("live rows %d, table says %d, snapshot %d", live, tb.live, s.live)
+	}
+	for id := range want {
+		if want[id] != tb.df[id] {
+			t.Fatalf("df[%d] = %d, recount %d", id, tb.df[id], want[id])
+		}
+	}
 }
