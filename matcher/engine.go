@@ -301,8 +301,12 @@ func (f *fwd) scanGroups(s *snapshot[profX], g0, g1 int, top *topN, st *scanStat
 
 func (f *fwd) scanDelta(s *snapshot[profX], top *topN, st *scanStats) {
 	dl := s.delta
+	gq := newGeoQ(f.vq.lat, f.vq.lon)
 	for i := 0; i < s.deltaN; i++ {
 		h := &dl.heads[i]
+		if gq.fartherLat(h.lat, float64(h.radius)) {
+			continue
+		}
 		d := distKm(f.vq.lat, f.vq.lon, h.lat, h.lon)
 		if !(d <= float64(h.radius)) {
 			continue
@@ -589,6 +593,9 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 	dl := s.delta
 	for i := 0; i < s.deltaN; i++ {
 		h := &dl.heads[i]
+		if gq.fartherLat(h.lat, radius) {
+			continue
+		}
 		d := distKm(pv.h.lat, pv.h.lon, h.lat, h.lon)
 		if !(d <= radius) {
 			continue

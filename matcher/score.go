@@ -451,6 +451,11 @@ func newGeoQ(lat, lon float32) geoQ {
 	return geoQ{lat: lat, lon: lon, cos: math.Cos(float64(lat) * math.Pi / 180)}
 }
 
+// fartherLat is the latitude half of farther (rows without a stored cos).
+func (q *geoQ) fartherLat(lat float32, r float64) bool {
+	return 0.99*kmPerDegree*math.Abs(float64(lat)-float64(q.lat)) > r
+}
+
 // farther reports whether (lat, lon) is certainly more than r km away:
 // a great-circle distance is at least R·|Δφ|, and at least
 // 2R·sqrt(cos φ1 cos φ2)·sin(Δλ/2) ≥ 0.99·R·sqrt(cos φ1 cos φ2)·Δλ for

@@ -19,7 +19,7 @@ func TestFartherIsALowerBound(t *testing.T) {
 		d := distKm(lat1, lon1, lat2, lon2)
 		q := newGeoQ(lat1, lon1)
 		g := newGeoQ(lat2, lon2)
-		if q.farther(lat2, lon2, float32(g.cos), d) {
+		if q.farther(lat2, lon2, float32(g.cos), d) || q.fartherLat(lat2, d) {
 			t.Fatalf("(%v,%v)-(%v,%v) at %.4f km excluded at radius %.4f", lat1, lon1, lat2, lon2, d, d)
 		}
 	}
