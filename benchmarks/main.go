@@ -148,7 +148,8 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	pq := queryProfiles(src, c.profiles, c.queries)
 	pr("\n== core: ranking ==")
 	pr("method: %d open vacancies (the first open one from every %d-th of the corpus, as ad-hoc MatchVacancy) and %d profiles (MatchProfile), limit 20;", len(vq), max(1, c.vacancies/len(vq)), len(pq))
-	pr("        one core = runtime.GOMAXPROCS(1), queries one after another; all cores = GOMAXPROCS=%d, %d goroutines sharing the queries", r.GOMAXPROCS, r.GOMAXPROCS)
+	pr("        one core = runtime.GOMAXPROCS(1), queries one after another; all cores = GOMAXPROCS=%d, %d goroutines sharing the queries;", r.GOMAXPROCS, r.GOMAXPROCS)
+	pr("        the engine has its default Workers (GOMAXPROCS at construction); under GOMAXPROCS(1) they share the one core")
 	stopProf, err := c.profile("core")
 	if err != nil {
 		return nil, err
@@ -192,6 +193,9 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 		}
 		defer os.RemoveAll(d)
 		dir = d
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("-dir %s is not empty: the bulk import needs a new index", dir)
 	}
 	pr("\n== bulk import ==")
 	pr("method: index.PutProfiles / PutVacancies (durable, group-committed) from %d writers, %d documents per call, into a new index in %s", c.importWriters, c.importChunk, dir)
