@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/werkmatch/werkmatch/api"
 	"github.com/werkmatch/werkmatch/cache"
@@ -530,4 +531,48 @@ func TestDeletedProfileGoneRedis(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRateLimitPerKey shows the defence against scraping: a key over its
+// role's limit gets 429 problem+json with Retry-After, on every route
+// (matches, search, documents), while other keys, also of the same role,
+// keep being served; the key is served again after the wait.
+func TestRateLimitPerKey(t *testing.T) {
+	s := startServer(t, serverOptions{limits: map[string]cache.Limit{
+		api.RoleEmployer:       {Rate: 5, Per: time.Second, Burst: 5},
+		api.RoleAccountmanager: {Rate: 5, Per: time.Second, Burst: 5},
+		api.RoleIngest:         {},
+	}})
+	seedAccess(t, s)
+	for _, k := range []struct{ secret, path string }{
+		{secretEmployerA, "/v1/vacancies/va/matches"},
+		{secretAMAmst, "/v1/search/profiles?q=orderpicker"},
+		{secretAMRdam, "/v1/profiles/p-rdam-0"},
+	} {
+		limited := 0
+		for range 15 {
+			r := s.do("GET", k.path, k.secret, nil)
+			switch r.status {
+			case 200:
+			case 429:
+				limited++
+				checkProblem(t, k.path, r)
+				if r.header.Get("Retry-After") == "" {
+					t.Errorf("%s: 429 without Retry-After", k.path)
+				}
+			default:
+				t.Fatalf("%s: %d %.200s", k.path, r.status, r.body)
+			}
+		}
+		if limited < 5 {
+			t.Errorf("%s: only %d of 15 quick requests were limited (burst 5, 5/s)", k.path, limited)
+		}
+	}
+	// other keys of the same roles are not affected
+	mustStatus(t, "employer b", s.do("GET", "/v1/vacancies/vb/matches", secretEmployerB, nil), 200)
+	mustStatus(t, "am-all", s.do("GET", "/v1/search/profiles?q=orderpicker", secretAMAll, nil), 200)
+	mustStatus(t, "ingest (unlimited)", s.do("GET", "/v1/profiles/p-ams-0", secretIngest, nil), 200)
+	time.Sleep(1100 * time.Millisecond)
+	mustStatus(t, "employer a after the wait", s.do("GET", "/v1/vacancies/va/matches", secretEmployerA, nil), 200)
+	checkNoKeysInLogs(t, s.logs.String())
 }

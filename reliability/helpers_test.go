@@ -90,6 +90,8 @@ type serverOptions struct {
 	cache     matcher.ResultCache // nil: cache.Memory
 	faultHook func() error
 	dir       string // "": a fresh temporary directory
+	// limits are the per-role rate limits; nil: none
+	limits map[string]cache.Limit
 }
 
 // testServer is the real stack (index on disk, core, cache, api) behind a
@@ -142,10 +144,14 @@ func startServer(t testing.TB, o serverOptions) *testServer {
 	if rc == nil {
 		rc = cache.NewMemory(0)
 	}
+	limits := o.limits
+	if limits == nil {
+		// no rate limits: the tests measure the server, not the limiter
+		limits = map[string]cache.Limit{api.RoleIngest: {}, api.RoleAccountmanager: {}, api.RoleEmployer: {}}
+	}
 	srv := api.New(api.Config{
 		Store: ix, Searcher: ix, Engine: eng, Cache: rc, Taxonomy: tax, Keys: testKeys(t), Logger: log,
-		// no rate limits: the tests measure the server, not the limiter
-		RateLimits: map[string]cache.Limit{api.RoleIngest: {}, api.RoleAccountmanager: {}, api.RoleEmployer: {}},
+		RateLimits: limits,
 	})
 	hs := httptest.NewServer(srv)
 	ts := &testServer{t: t, url: hs.URL, ix: ix, engine: eng, srv: srv, hs: hs, logs: logs, loc: loc, tax: tax,
