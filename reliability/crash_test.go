@@ -68,9 +68,10 @@ type serveChild struct {
 
 // startChild runs werkmatch serve on a free loopback port and waits until
 // it is ready.
-func startChild(t *testing.T, bin, dataDir, keysFile string, logs *lockedBuffer) *serveChild {
+func startChild(t *testing.T, bin, dataDir, keysFile string, logs *lockedBuffer, extra ...string) *serveChild {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--keys", keysFile, "--log-level", "info")
+	args := append([]string{"serve", "--data", dataDir, "--addr", "127.0.0.1:0", "--keys", keysFile, "--log-level", "debug"}, extra...)
+	cmd := exec.Command(bin, args...)
 	for _, e := range os.Environ() {
 		if !strings.HasPrefix(e, "WERKMATCH_") { // the flags alone configure the child
 			cmd.Env = append(cmd.Env, e)
@@ -506,4 +507,60 @@ func checkChildAgainstStore(t *testing.T, base string, c *http.Client, st *memSt
 		}
 	}
 	compareWithRebuiltCore(t, base, c, st)
+}
+
+// TestCredentialsNeverLogged runs werkmatch serve at debug level with a
+// Redis URL carrying a password (Redis unreachable, so the cache logs its
+// errors), sends requests with every key, good and unknown, and checks
+// that neither a key nor the password reaches the log.
+func TestCredentialsNeverLogged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the werkmatch binary")
+	}
+	bin := werkmatchBinary(t)
+	tmp := t.TempDir()
+	keysFile := filepath.Join(tmp, "keys.json")
+	kb, _ := json.Marshal(keyEntries())
+	if err := os.WriteFile(keysFile, kb, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const password = "redis-pw-4c1e9a7f0b2d"
+	logs := &lockedBuffer{}
+	c := startChild(t, bin, filepath.Join(tmp, "data"), keysFile, logs,
+		"--redis-url", "redis://wm:"+password+"@127.0.0.1:1/0")
+	hc := &http.Client{Timeout: 10 * time.Second}
+	v := vacancyOf("va", "", 1012)
+	for _, sec := range allSecrets {
+		for _, q := range []struct {
+			method, path string
+			body         any
+		}{
+			{"PUT", "/v1/profiles/p-log", profileAt("p-log", amsterdam, 1012)},
+			{"PUT", "/v1/vacancies/va", v},
+			{"GET", "/v1/vacancies/va/matches", nil},
+			{"GET", "/v1/profiles/p-log", nil},
+			{"GET", "/v1/search/profiles?q=orderpicker", nil},
+			{"GET", "/v1/nope", nil},
+		} {
+			r := call(t, hc, c.url, q.method, q.path, sec, q.body)
+			if r.status >= 500 {
+				t.Errorf("%s %s: %d with Redis unreachable", q.method, q.path, r.status)
+			}
+		}
+		// the key in other headers and the query string
+		_, _ = tryCall(hc, c.url, "GET", "/v1/taxonomy/occupations?q=kok&key="+sec, "", nil,
+			http.Header{"X-Api-Key": {sec}, "Authorization": {"Bearer " + sec + "x"}, "Cookie": {"k=" + sec}})
+	}
+	c.kill()
+	out := logs.String()
+	if !strings.Contains(out, `"level":"DEBUG"`) && !strings.Contains(out, `"msg":"request"`) {
+		t.Fatalf("no request log captured: %s", tail(out))
+	}
+	if !strings.Contains(strings.ToLower(out), "redis") {
+		t.Errorf("the log never mentions the unreachable Redis: the password check proves little")
+	}
+	checkNoKeysInLogs(t, out)
+	if strings.Contains(out, password) {
+		t.Errorf("the log contains the Redis password")
+	}
 }
