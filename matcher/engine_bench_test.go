@@ -238,3 +238,36 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMatchVacancyWithDelta queries a 1M-profile core whose delta
+// holds 30,000 recent upserts (just under the point where compaction starts).
+func BenchmarkMatchVacancyWithDelta(b *testing.B) {
+	if testing.Short() {
+		b.Skip("1M profiles: not under -short")
+	}
+	e, g := profileEngine(b, 1_000_000)
+	benchMu.Lock()
+	if s := e.prof.snap(); s.deltaN < 30000 {
+		ps := make([]*Profile, 30000)
+		for i := range ps {
+			ps[i] = g.Profile(i * 31)
+		}
+		e.UpsertProfiles(ps)
+	}
+	benchMu.Unlock()
+	if s := e.prof.snap(); s.deltaN < 30000 {
+		b.Fatalf("delta holds %d rows", s.deltaN)
+	}
+	vs := make([]*Vacancy, 256)
+	for i := range vs {
+		vs[i] = g.Vacancy(1_000_000 + i)
+		vs[i].Status, vs[i].OpenHiring, vs[i].ClosesAt = StatusOpen, false, ""
+	}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := e.MatchVacancy(ctx, vs[i%len(vs)], Query{Limit: 20}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
