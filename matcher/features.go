@@ -234,8 +234,11 @@ func (e *Engine) compileProfile(p *Profile, intern bool) (rec record[profX], unr
 		x.flags |= pBanen
 	}
 
-	terms := make([]uint32, 0, len(p.Skills)+2*len(p.DesiredOccupations))
-	for _, s := range p.Skills {
+	// Validated profiles hold at most MaxListLen of each; the caps only keep
+	// an unvalidated one from overflowing the row's counters.
+	skills, occs := p.Skills[:min(len(p.Skills), MaxListLen)], p.DesiredOccupations[:min(len(p.DesiredOccupations), MaxListLen)]
+	terms := make([]uint32, 0, len(skills)+2*len(occs))
+	for _, s := range skills {
 		key, known := e.skillKey(s)
 		if !known {
 			unrec = append(unrec, s)
@@ -246,7 +249,7 @@ func (e *Engine) compileProfile(p *Profile, intern bool) (rec record[profX], unr
 	terms = slices.Compact(terms)
 	nSk := len(terms)
 	seen := map[uint32]bool{}
-	for _, o := range p.DesiredOccupations {
+	for _, o := range occs {
 		key, known := e.occKey(o)
 		isco := iscoNone
 		if known {
@@ -409,8 +412,14 @@ func (e *Engine) compileVacancy(v *Vacancy, intern bool) *vacQuery {
 		}
 	}
 	q.exp = sortPairs(q.exp)
+	if len(q.exp) > 2*maxExpPairs { // only with an absurd taxonomy
+		q.exp = q.exp[:2*maxExpPairs]
+	}
 	return q
 }
+
+// maxExpPairs bounds a vacancy's (skill, item) pairs to its row counter.
+const maxExpPairs = 0xFFFF
 
 // sortPairs sorts (id, meta) pairs by id then meta, dropping duplicates.
 func sortPairs(p []uint32) []uint32 {
