@@ -107,6 +107,7 @@ type testServer struct {
 	client *http.Client
 	loc    *geo.Table
 	tax    *taxonomy.Taxonomy
+	cache  matcher.ResultCache
 }
 
 // geoTable is the PC4 table serve uses without --pc4.
@@ -154,7 +155,7 @@ func startServer(t testing.TB, o serverOptions) *testServer {
 		RateLimits: limits,
 	})
 	hs := httptest.NewServer(srv)
-	ts := &testServer{t: t, url: hs.URL, ix: ix, engine: eng, srv: srv, hs: hs, logs: logs, loc: loc, tax: tax,
+	ts := &testServer{t: t, url: hs.URL, ix: ix, engine: eng, srv: srv, hs: hs, logs: logs, loc: loc, tax: tax, cache: rc,
 		client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}}
 	t.Cleanup(func() {
 		hs.Close()

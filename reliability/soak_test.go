@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/werkmatch/werkmatch/cache"
 	"github.com/werkmatch/werkmatch/corpus"
 )
 
@@ -33,6 +34,36 @@ type soakLoad struct {
 	vacancies int
 }
 
+// The match questions come from a fixed set (so that the result cache
+// reaches its steady size in the warm-up, and heap use can be compared):
+// the first matchVacancies vacancies, the first matchProfiles profiles,
+// adhocVacancies ad-hoc bodies.
+const matchVacancies, matchProfiles, adhocVacancies = 60, 100, 20
+
+// questions lists every match question of the load, to warm the cache.
+func (l *soakLoad) questions() []soakOp {
+	var out []soakOp
+	for i := range matchVacancies {
+		id, sec := l.vacancyOwner(i)
+		out = append(out,
+			soakOp{kind: "vacancy-matches", method: "GET", path: "/v1/vacancies/" + id + "/matches?limit=20", secret: sec, ok: []int{200}},
+			soakOp{kind: "vacancy-matches-region", method: "GET", path: "/v1/vacancies/" + id + "/matches?limit=10&w_distance=2", secret: secretAMAmst, ok: []int{200}})
+	}
+	for i := range matchProfiles {
+		out = append(out, soakOp{kind: "profile-matches", method: "GET", path: "/v1/profiles/" + l.gen.Profile(i).ID + "/matches", secret: secretAMAll, ok: []int{200}})
+	}
+	for i := range adhocVacancies {
+		out = append(out, l.adhoc(i))
+	}
+	return out
+}
+
+func (l *soakLoad) adhoc(i int) soakOp {
+	v := l.gen.Vacancy(1000 + i)
+	v.ID, v.EmployerID = "", ""
+	return soakOp{kind: "adhoc", method: "POST", path: "/v1/matches", secret: secretEmployerA, body: v, ok: []int{200}}
+}
+
 func (l *soakLoad) vacancyOwner(i int) (id, secret string) {
 	if i%2 == 0 {
 		return fmt.Sprintf("v-s-%d", i), secretEmployerA
@@ -44,19 +75,17 @@ func (l *soakLoad) next(r *rand.Rand) soakOp {
 	x := r.IntN(100)
 	switch {
 	case x < 25:
-		id, sec := l.vacancyOwner(r.IntN(l.vacancies))
+		id, sec := l.vacancyOwner(r.IntN(matchVacancies))
 		if r.IntN(2) == 0 {
 			sec = secretAMAll
 		}
 		return soakOp{kind: "vacancy-matches", method: "GET", path: "/v1/vacancies/" + id + "/matches?limit=20", secret: sec, ok: []int{200}}
 	case x < 35:
-		return soakOp{kind: "vacancy-matches-region", method: "GET", path: fmt.Sprintf("/v1/vacancies/v-s-%d/matches?limit=10&w_distance=2", r.IntN(l.vacancies)), secret: secretAMAmst, ok: []int{200}}
+		return soakOp{kind: "vacancy-matches-region", method: "GET", path: fmt.Sprintf("/v1/vacancies/v-s-%d/matches?limit=10&w_distance=2", r.IntN(matchVacancies)), secret: secretAMAmst, ok: []int{200}}
 	case x < 45:
-		return soakOp{kind: "profile-matches", method: "GET", path: fmt.Sprintf("/v1/profiles/%s/matches", l.gen.Profile(r.IntN(l.profiles)).ID), secret: secretAMAll, ok: []int{200}}
+		return soakOp{kind: "profile-matches", method: "GET", path: fmt.Sprintf("/v1/profiles/%s/matches", l.gen.Profile(r.IntN(matchProfiles)).ID), secret: secretAMAll, ok: []int{200}}
 	case x < 50:
-		v := l.gen.Vacancy(r.IntN(1000))
-		v.ID, v.EmployerID = "", ""
-		return soakOp{kind: "adhoc", method: "POST", path: "/v1/matches", secret: secretEmployerA, body: v, ok: []int{200}}
+		return l.adhoc(r.IntN(adhocVacancies))
 	case x < 58:
 		qs := []string{"q=kok", "q=verkoper&branch=Detailhandel", "q=magazijn&near=1012&radius_km=25", "branch=Zorg&hours_min=16&hours_max=24", "q=heftruck&perspectief=werken"}
 		return soakOp{kind: "search-profiles", method: "GET", path: "/v1/search/profiles?" + qs[r.IntN(len(qs))], secret: secretAMAll, ok: []int{200}}
@@ -159,6 +188,13 @@ func runLoad(t *testing.T, s *testServer, l *soakLoad, rps int, d time.Duration,
 	return late
 }
 
+func statusOf(r *response) int {
+	if r == nil {
+		return 0
+	}
+	return r.status
+}
+
 func percentile(ds []time.Duration, p float64) time.Duration {
 	if len(ds) == 0 {
 		return 0
@@ -247,22 +283,39 @@ func TestSoakMixedLoad(t *testing.T) {
 
 	warm := &soakStats{byKind: map[string]int{}}
 	runLoad(t, s, l, rps, 4*time.Second, seed^1, warm)
+	for _, q := range l.questions() {
+		r, err := tryCall(s.client, s.url, q.method, q.path, q.secret, q.body, nil)
+		warm.record(q, 0, statusOf(r), err, nil)
+	}
 	if warm.errCount > 0 {
 		t.Fatalf("warm-up: %d errors: %v", warm.errCount, warm.errors)
 	}
 	heap0, g0 := settle(s, -1)
 
+	// four quarters, with the heap measured after each
 	st := &soakStats{byKind: map[string]int{}}
 	start := time.Now()
-	late := runLoad(t, s, l, rps, d, seed, st)
+	late := 0
+	heaps := []uint64{heap0}
+	var g1 int
+	for q := range 4 {
+		late += runLoad(t, s, l, rps, d/4, seed+uint64(q), st)
+		var h uint64
+		h, g1 = settle(s, g0+5)
+		heaps = append(heaps, h)
+	}
 	took := time.Since(start)
-	heap1, g1 := settle(s, g0+5)
+	heap1, heapHalf := heaps[4], heaps[2]
 
 	n := len(st.latencies)
 	t.Logf("%d requests in %v at %d/s (%d sends found every worker busy); p50 %v, p99 %v, max %v; mix %v",
 		n, took.Round(time.Millisecond), rps, late, percentile(st.latencies, 0.5), percentile(st.latencies, 0.99), percentile(st.latencies, 1), st.byKind)
-	t.Logf("live heap %.1f MiB after the warm-up, %.1f MiB after the run; goroutines %d and %d",
-		float64(heap0)/(1<<20), float64(heap1)/(1<<20), g0, g1)
+	mib := make([]string, len(heaps))
+	for i, h := range heaps {
+		mib[i] = fmt.Sprintf("%.1f", float64(h)/(1<<20))
+	}
+	t.Logf("live heap (MiB) after the warm-up and after each quarter: %s; goroutines %d and %d; result cache %+v",
+		strings.Join(mib, ", "), g0, g1, s.cache.(interface{ Stats() cache.Stats }).Stats())
 	if st.errCount > 0 {
 		t.Errorf("%d of %d requests failed (error rate must be 0): %v", st.errCount, n, st.errors)
 	}
@@ -273,8 +326,11 @@ func TestSoakMixedLoad(t *testing.T) {
 		buf := make([]byte, 1<<20)
 		t.Errorf("goroutines grew from %d to %d: %s", g0, g1, buf[:runtime.Stack(buf, true)])
 	}
-	if heap1 > heap0+max(heap0/2, 32<<20) {
+	if heap1 > heap0+max(heap0/2, 16<<20) {
 		t.Errorf("live heap grew from %d to %d bytes over the run", heap0, heap1)
+	}
+	if heap1 > heapHalf+max(heapHalf/4, 4<<20) {
+		t.Errorf("live heap still grows in the second half of the run: %d bytes at half time, %d at the end", heapHalf, heap1)
 	}
 	mustStatus(t, "healthz after the run", s.do("GET", "/healthz", "", nil), 200)
 	checkNoKeysInLogs(t, s.logs.String())
