@@ -117,7 +117,19 @@ func TestConcurrentSnapshots(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// run at least 1.5 s, and on until a few background compactions have
+	// landed (a loaded machine may need longer), at most 8 s
+	installed := func() int {
+		e.prof.mu.Lock()
+		defer e.prof.mu.Unlock()
+		return e.prof.bgInstalls
+	}
+	for start := time.Now(); time.Since(start) < 8*time.Second; {
+		time.Sleep(100 * time.Millisecond)
+		if time.Since(start) >= 1500*time.Millisecond && installed() >= 3 {
+			break
+		}
+	}
 	stop.Store(true)
 	wg.Wait()
 	close(errs)
