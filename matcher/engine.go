@@ -239,6 +239,7 @@ type fwd struct {
 	open     bool
 	nItems   int
 	wItem    [maxItems]float64
+	itemSig  [maxItems]uint32
 }
 
 type scanStats struct{ considered, scored int }
@@ -251,7 +252,7 @@ func (f *fwd) key(h *rowHead, x *profX, terms []uint32, d, thr float64) (float64
 	}
 	off := h.termOff + uint32(h.nA)
 	var c Components
-	if !canReach(&f.o.w, x, h.radius, terms[off:off+2*uint32(h.nB)], &f.vq.x, d, thr, &c) {
+	if !canReachSig(&f.o.w, x, h.radius, terms[off:off+2*uint32(h.nB)], &f.vq.x, d, thr, &c, &f.itemSig, &f.wItem, f.nItems) {
 		return 0, false
 	}
 	full, part := matchSkills(terms[h.termOff:off], f.vq.exp)
@@ -332,6 +333,9 @@ func (e *Engine) compileQuery(v *Vacancy) *vacQuery {
 func newFwd(vq *vacQuery, o *qopts, s *snapshot[profX]) *fwd {
 	f := &fwd{vq: vq, o: o, open: vq.x.flags&vOpenHiring != 0, nItems: len(vq.items)}
 	itemWeights(vq.itemIDs(), int(vq.x.nReq), s.idf, s.idfMax, &f.wItem)
+	for j := 0; j+1 < len(vq.exp); j += 2 {
+		f.itemSig[vq.exp[j+1]&63] |= sigBit(vq.exp[j])
+	}
 	return f
 }
 

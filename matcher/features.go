@@ -248,6 +248,11 @@ func (e *Engine) compileProfile(p *Profile, intern bool) (rec record[profX], unr
 	slices.Sort(terms)
 	terms = slices.Compact(terms)
 	nSk := len(terms)
+	for _, id := range terms {
+		if id < idUnknownVacancy {
+			x.sig |= sigBit(id)
+		}
+	}
 	seen := map[uint32]bool{}
 	for _, o := range occs {
 		key, known := e.occKey(o)

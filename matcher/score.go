@@ -126,7 +126,11 @@ type profX struct {
 	cefr     int8 // -1 unknown
 	load     int8 // max physical load; unknown = heaviest
 	flags    uint8
+	sig      uint32 // one bit per skill held (sigBit): a cheap skills bound
 }
+
+// sigBit is a skill's bit in the 32-bit skill signatures.
+func sigBit(id uint32) uint32 { return 1 << ((id * 2654435761) >> 27) }
 
 // vacX holds a vacancy's compiled filter and score fields.
 type vacX struct {
@@ -428,9 +432,31 @@ func pairScore(wt *Weights, px *profX, radius uint16, occs []uint32,
 // occupation too (without touching the term arena), then with the real
 // one. A 1e-9 margin keeps ties that might win on id.
 func canReach(wt *Weights, px *profX, radius uint16, occs []uint32, vx *vacX, d, thr float64, c *Components) bool {
+	return canReachSig(wt, px, radius, occs, vx, d, thr, c, nil, nil, 0)
+}
+
+// canReachSig is canReach with a tighter skills bound when the query's
+// per-item signatures are given: an item can only count when the profile
+// holds a skill with one of its bits.
+func canReachSig(wt *Weights, px *profX, radius uint16, occs []uint32, vx *vacX, d, thr float64, c *Components,
+	itemSig *[maxItems]uint32, w *[maxItems]float64, nItems int) bool {
 	baseComponents(px, radius, vx, d, c)
-	ub := wt.Skills + wt.Branch*c.Branch + wt.Hours*c.Hours +
+	rest := wt.Branch*c.Branch + wt.Hours*c.Hours +
 		wt.Distance*c.Distance + wt.Language*c.Language + wt.Education*c.Education
+	if rest+wt.Skills+wt.Occupation+1e-9 < thr {
+		return false
+	}
+	skillsUB := 1.0
+	if itemSig != nil && nItems > 0 {
+		skillsUB = 0
+		for i := range nItems {
+			if itemSig[i]&px.sig != 0 {
+				skillsUB += w[i]
+			}
+		}
+		skillsUB = min(skillsUB, 1)
+	}
+	ub := rest + wt.Skills*skillsUB
 	if ub+wt.Occupation+1e-9 < thr {
 		return false
 	}

@@ -222,3 +222,50 @@ func TestRankProfilesMatchesScanOnCorpus(t *testing.T) {
 		t.Fatalf("only %d results over 25 vacancies", total)
 	}
 }
+
+// The pruning bounds never drop a pair that would reach the threshold.
+func TestPruningBoundsAreSafe(t *testing.T) {
+	g := newCoarseGen(19, 10)
+	e := g.engine(1)
+	var ps []*Profile
+	for i := range 3000 {
+		ps = append(ps, g.Profile(i))
+	}
+	e.UpsertProfiles(ps)
+	s := e.prof.snap()
+	r := rand.New(rand.NewPCG(5, 6))
+	pruned := 0
+	for vi := range 30 {
+		v := g.Vacancy(vi)
+		v.OpenHiring = false
+		o, _ := e.prepare(Query{})
+		f := newFwd(e.compileQuery(v), o, s)
+		b := s.base
+		for i := range b.heads {
+			h := &b.heads[i]
+			pv := viewOf(h, &b.xs[i], b.terms)
+			d := distKm(f.vq.lat, f.vq.lon, h.lat, h.lon)
+			if math.IsNaN(d) {
+				continue
+			}
+			full, part := matchSkills(pv.skills, f.vq.exp)
+			score, _, _ := pairScore(&o.w, &pv.x, h.radius, pv.occs, &f.vq.x, full, part, &f.wItem, f.nItems, d)
+			thr := r.Float64()
+			if r.IntN(4) == 0 {
+				thr = score // ties must survive
+			}
+			k, ok := f.key(h, &b.xs[i], b.terms, d, thr)
+			switch {
+			case !ok && score >= thr:
+				t.Fatalf("vacancy %d row %d: pruned at %v with score %v", vi, i, thr, score)
+			case ok && k != score:
+				t.Fatalf("vacancy %d row %d: key %v, score %v", vi, i, k, score)
+			case !ok:
+				pruned++
+			}
+		}
+	}
+	if pruned == 0 {
+		t.Fatal("nothing was pruned")
+	}
+}
