@@ -35,6 +35,7 @@
 // longitude bound first, then the haversine distance), stops inside a group
 // at the first row whose radius is too small, applies the remaining hard
 // filters on a few bytes per row, prunes rows that cannot reach the current
-// top-N with a perfect skills value, and only then merges skills. Large
+// top-N even with the best skills value their 32-bit skill signature
+// allows, and only then reads the row's terms and merges skills. Large
 // bases are split across Workers. Nothing is allocated per candidate.
 package matcher
