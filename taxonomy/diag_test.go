@@ -52,9 +52,15 @@ func TestDiag(t *testing.T) {
 		o.alts = kept
 	}
 	tx.finish()
+	if os.Getenv("DIAG_W") != "" {
+		for i, f := range strings.Split(os.Getenv("DIAG_W"), ",") {
+			occWeights[i], _ = strconv.ParseFloat(f, 64)
+		}
+	}
 	lt := labelTexts(tx)
 	ambiguous, n := 0, 0
-	cat := map[string][2]int{}
+	cat := map[string][4]int{}
+	sameGroup := map[string]int{}
 	dm := map[string]int{}
 	for i, qq := range qs {
 		hs := tx.occIdx.search(qq.label, 10)
@@ -72,6 +78,25 @@ func TestDiag(t *testing.T) {
 		v[0]++
 		if len(hs) > 0 && hs[0].doc == qq.occ {
 			v[1]++
+		}
+		for j, h := range hs {
+			if j < 5 && h.doc == qq.occ {
+				v[2]++
+			}
+		}
+		if len(hs) > 0 {
+			rel := false
+			for _, r := range tx.occIdx.related[hs[0].doc] {
+				if int(r) == qq.occ {
+					rel = true
+				}
+			}
+			if rel {
+				v[3]++
+			}
+			if hs[0].doc != qq.occ && tx.occIdx.group[hs[0].doc] == tx.occIdx.group[qq.occ] {
+				sameGroup[c]++
+			}
 		}
 		cat[c] = v
 		if len(hs) > 0 && hs[0].doc == qq.occ {
@@ -119,7 +144,8 @@ func TestDiag(t *testing.T) {
 		t.Logf("%q want %q:%s", qq.label, tx.occs[qq.occ].label, b.String())
 	}
 	t.Logf("D misses: %v", dm)
-	t.Logf("categories (n, top1): %v", cat)
+	t.Logf("first answer wrong but in the own ISCO group: %v", sameGroup)
+	t.Logf("categories (n, top1, top5, own related to first): %v", cat)
 	t.Logf("misses %d, of which the query is exactly another concept's label: %d", n, ambiguous)
 }
 

@@ -164,6 +164,9 @@ func readESCO(dir string) (*Taxonomy, error) {
 	if err := eachRow(dir, fileBroaderOcc, false, func(r row) error {
 		t.counts["broader_occupation"]++
 		i, ok := occIdx[r.get("conceptUri")]
+		if b := r.get("broaderUri"); ok && r.get("broaderType") == "Occupation" && b != "" && !contains(t.occs[i].broader, b) {
+			t.occs[i].broader = append(t.occs[i].broader, b)
+		}
 		if ok && r.get("broaderType") == "ISCOGroup" && t.occs[i].isco == "" {
 			b := r.get("broaderUri")
 			if k := strings.LastIndex(b, "/C"); k >= 0 && len(b)-k-2 == 4 {

@@ -63,35 +63,7 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 			}
 		}
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	type query struct {
-		label string
-		occ   int
-	}
-	var qs []query
-	for i := range t.occs {
-		o := &t.occs[i]
-		kept := o.alts[:0]
-		removed := map[string]bool{}
-		for _, a := range o.alts {
-			if rng.Float64() < share {
-				qs = append(qs, query{a, i})
-				removed[strings.ToLower(a)] = true
-				continue
-			}
-			kept = append(kept, a)
-		}
-		o.alts = kept
-		if len(removed) > 0 {
-			h := o.hidden[:0]
-			for _, x := range o.hidden {
-				if !removed[strings.ToLower(x)] {
-					h = append(h, x)
-				}
-			}
-			o.hidden = h
-		}
-	}
+	qs := holdOut(t, share, seed)
 	t.finish()
 	res := &EvalResult{Share: share, Seed: seed, Queries: len(qs)}
 	if len(qs) == 0 {
@@ -172,6 +144,44 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 	res.LatencyP50 = lat[len(lat)/2]
 	res.LatencyP99 = lat[len(lat)*99/100]
 	return res, nil
+}
+
+// heldOutQuery is a removed alternative label and its occupation.
+type heldOutQuery struct {
+	label string
+	occ   int
+}
+
+// holdOut removes a seeded random share of the occupations' alternative
+// labels (and hidden labels equal to a removed one) from t, which must
+// not be finished yet, and returns them.
+func holdOut(t *Taxonomy, share float64, seed uint64) []heldOutQuery {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	var qs []heldOutQuery
+	for i := range t.occs {
+		o := &t.occs[i]
+		kept := o.alts[:0]
+		removed := map[string]bool{}
+		for _, a := range o.alts {
+			if rng.Float64() < share {
+				qs = append(qs, heldOutQuery{a, i})
+				removed[strings.ToLower(a)] = true
+				continue
+			}
+			kept = append(kept, a)
+		}
+		o.alts = kept
+		if len(removed) > 0 {
+			h := o.hidden[:0]
+			for _, x := range o.hidden {
+				if !removed[strings.ToLower(x)] {
+					h = append(h, x)
+				}
+			}
+			o.hidden = h
+		}
+	}
+	return qs
 }
 
 // calib, when set (tests), sees every answer and the rank of the right one.

@@ -75,20 +75,10 @@ func TestHoldOutTrigramBaseline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("held-out evaluation skipped in -short mode")
 	}
-	params := []*float64{&wDice, &wDocCoverage, &wDescription, &wISCO, &wPreferred, &exactBonus, &exactPrefBonus, &substBonus, &ngMaxDF, &wNgram}
-	old := make([]float64, len(params))
-	for i, p := range params {
-		old[i] = *p
-		*p = 0
-	}
-	oldFeat, oldFold := substFeat, ngFold
-	defer func() {
-		for i, p := range params {
-			*p = old[i]
-		}
-		substFeat, ngFold = oldFeat, oldFold
-	}()
-	wNgram, ngMaxDF, substFeat, ngFold = 1, 1, 0, false
+	oldW, oldMax, oldFeat, oldFold := occWeights, ngMaxDF, substFeat, ngFold
+	defer func() { occWeights, ngMaxDF, substFeat, ngFold = oldW, oldMax, oldFeat, oldFold }()
+	occWeights = weights{fNgram: 1}
+	ngMaxDF, substFeat, ngFold = 1, 0, false
 	r, err := EvaluateHoldOut(dir, *evalShare, *evalSeed)
 	if err != nil {
 		t.Fatal(err)

@@ -25,9 +25,58 @@ type docLabel struct {
 // scored on its own) and extra text (description, ISCO group labels) that
 // counts as weak evidence for the concept as a whole.
 type document struct {
-	labels []docLabel
-	extra  string // description
-	extra2 string // ISCO group labels
+	labels  []docLabel
+	extra   string  // description
+	extra2  string  // ISCO group labels
+	group   string  // ISCO group code (occupations)
+	related []int32 // broader and narrower concepts
+}
+
+// Features of a concept for a query; the score is their weighted sum.
+const (
+	fDice      = iota // token Dice of the best label
+	fNgram            // character-trigram cosine of the best label
+	fCov              // share of the query found anywhere in the concept's labels
+	fDesc             // share of the query found in the description
+	fISCO             // share of the query found in the ISCO group labels
+	fPref             // the best label is the preferred label
+	fDocNg            // trigram cosine of the concept's whole label set
+	fSubst            // the query with one word swapped is a label
+	fExact            // the folded label key equals the query's
+	fExactPref        // ... and it is the preferred label's
+	fPrior            // log of the number of labels the concept has
+	fExactN           // labels of the concept with the query's key, beyond the first
+	fHead             // some label's head (last atom) is the query's head
+	fHeadBest         // the best label's head is the query's head
+	fNbSim            // best label similarity of a broader or narrower concept
+	fNbExact          // a broader or narrower concept has the query as a label
+	fSibSim           // best label similarity of another concept in the ISCO group
+	fSibExact         // another concept of the ISCO group has the query as a label
+	fBM25             // BM25 of the query over the description
+	fLM               // query likelihood under the concept's word distribution
+	nFeat
+)
+
+// featNames name the features (tuning and diagnostics).
+var featNames = [nFeat]string{"dice", "ngram", "cov", "desc", "isco", "pref", "docng", "subst", "exact", "exactpref",
+	"prior", "exactn", "head", "headbest", "nbsim", "nbexact", "sibsim", "sibexact", "bm25", "lm"}
+
+// weights weigh the features of a concept.
+type weights [nFeat]float64
+
+// occWeights weigh occupation searches.
+var occWeights = weights{
+	fDice: 1, fNgram: 0.94, fCov: 1.16, fDesc: 0.62, fISCO: 0.2, fPref: 0.01, fDocNg: 0.84,
+	fSubst: 2.12, fExact: 1.562, fExactPref: 0.05, fHead: 0.24, fNbSim: 0.08, fSibSim: 0.1,
+	fSibExact: 0.2, fLM: 0.02,
+}
+
+// legacyWeights are the weights from the scoring variables (skill searches).
+func legacyWeights() weights {
+	return weights{
+		fDice: wDice, fNgram: wNgram, fCov: wDocCoverage, fDesc: wDescription, fISCO: wISCO, fPref: wPreferred,
+		fDocNg: wDocNgram, fSubst: substBonus, fExact: exactBonus, fExactPref: exactPrefBonus,
+	}
 }
 
 // feature is an indexed unit of a label: a folded token, or a folded part
@@ -85,15 +134,49 @@ type index struct {
 	memo      map[string]string    // foldToken results, during the build only
 	ngPost    map[string][]posting // char trigram -> labels (tf*idf)
 	ngIDF     map[string]float32
-	ngNorm    []float32           // euclidean norm per label
-	docNgNorm []float32           // euclidean norm of each concept's summed label trigrams
-	docLabels []int32             // labels per concept
+	ngNorm    []float32 // euclidean norm per label
+	docNgNorm []float32 // euclidean norm of each concept's summed label trigrams
+	docLabels []int32   // labels per concept
+	w         *weights  // nil: legacyWeights
+	group     []int32   // ISCO group number per concept, -1 = none
+	nGroups   int
+	related   [][]int32
+	groupDocs [][]int32          // concepts per ISCO group
+	heads     map[string][]int32 // head atom of some label -> concepts
+	labelHead []string           // head atom per label
+	exactN    map[string][]uint8 // parallel to exact: labels of the concept with that key
+	descPost  map[string][]descPosting
+	descIDF   map[string]float32
+	descLen   []float32                // description length in tokens, over the mean
+	descRaw   []float32                // description length in tokens
+	lmPost    map[string][]descPosting // feature -> concepts, weighted count over their labels
+	lmMass    []float32                // weighted feature count of each concept's labels
+	grpPost   map[string][]descPosting // feature -> ISCO groups (doc = group), count over their labels
+	grpMass   []float32
+	collP     map[string]float32  // feature probability over all labels
 	prefKey   []string            // label key of each concept's preferred label
 	subst     map[string][]string // atom -> atoms it replaces within some concept's labels
 	pool      sync.Pool
 }
 
+type descPosting struct {
+	doc int32
+	tf  float32
+}
+
 type scratch struct {
+	docLM      []float32
+	flag       []uint8
+	lmL, lmD   []float32 // per concept, one query feature at a time
+	lmG        []float32 // per group
+	docBM25    []float32
+	docNb      []float32
+	docNbEx    []bool
+	grp1, grp2 []float32 // best and second label similarity per ISCO group
+	grpArg     []int32   // concept of grp1
+	grpEx      []int32   // exact concepts per group (count)
+	grpTouched []int32
+	feat       [][nFeat]float32
 	labelAcc   []float32
 	ngAcc      []float32
 	seen       []bool
@@ -116,10 +199,16 @@ type hit struct {
 	label int32   // best label
 	sim   float64 // its similarity
 	cov   float64 // share of the query in the concept's labels
+	feat  [nFeat]float32
 }
 
-func buildIndex(docs []document) *index {
+func buildIndex(docs []document, w *weights) *index {
 	ix := &index{
+		w:        w,
+		heads:    map[string][]int32{},
+		exactN:   map[string][]uint8{},
+		descPost: map[string][]descPosting{},
+		descIDF:  map[string]float32{},
 		nDocs:    len(docs),
 		postings: map[string][]posting{},
 		idf:      map[string]float32{},
@@ -198,6 +287,14 @@ func buildIndex(docs []document) *index {
 			}
 			if ds := ix.exact[key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
 				ix.exact[key] = append(ds, int32(di))
+				ix.exactN[key] = append(ix.exactN[key], 1)
+			} else if n := ix.exactN[key]; n[len(n)-1] < 255 {
+				n[len(n)-1]++
+			}
+			head := ix.headOf(toks)
+			ix.labelHead = append(ix.labelHead, head)
+			if ds := ix.heads[head]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
+				ix.heads[head] = append(ds, int32(di))
 			}
 		}
 		learnSubstitutions(docAtoms, subst)
@@ -206,6 +303,7 @@ func buildIndex(docs []document) *index {
 				ix.docOf[f.key] = append(ds, int32(di))
 			}
 		}
+		ix.addDescription(int32(di), d.extra)
 		for _, f := range ix.features(tokenize(d.extra2), true) {
 			if ds := ix.iscoOf[f.key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
 				ix.iscoOf[f.key] = append(ds, int32(di))
@@ -257,7 +355,32 @@ func buildIndex(docs []document) *index {
 		}
 		ix.labelNorm[li] = norm
 	}
+	ix.buildLM(labels2lm(labels, func(l labelFeats) (int32, []feature) { return l.doc, l.fs }), len(docs))
 	ix.buildNgrams(docs)
+	ix.finishDescriptions(len(docs))
+	ix.group = make([]int32, len(docs))
+	ix.related = make([][]int32, len(docs))
+	groups := map[string]int32{}
+	for di, d := range docs {
+		ix.related[di] = d.related
+		ix.group[di] = -1
+		if d.group != "" {
+			g, ok := groups[d.group]
+			if !ok {
+				g = int32(len(groups))
+				groups[d.group] = g
+			}
+			ix.group[di] = g
+		}
+	}
+	ix.nGroups = len(groups)
+	ix.buildGroupLM()
+	ix.groupDocs = make([][]int32, ix.nGroups)
+	for di, g := range ix.group {
+		if g >= 0 {
+			ix.groupDocs[g] = append(ix.groupDocs[g], int32(di))
+		}
+	}
 	for k := range ix.idf {
 		for _, g := range trigramsOf(k) {
 			ix.trigrams[g] = append(ix.trigrams[g], k)
@@ -479,6 +602,21 @@ func (ix *index) getScratch() *scratch {
 		docISCO:  make([]float32, ix.nDocs),
 		docNg:    make([]float32, ix.nDocs),
 		docSeenF: make([]int32, ix.nDocs),
+		docBM25:  make([]float32, ix.nDocs),
+		docLM:    make([]float32, ix.nDocs),
+		flag:     make([]uint8, ix.nDocs),
+		lmL:      make([]float32, ix.nDocs),
+		lmD:      make([]float32, ix.nDocs),
+		lmG:      make([]float32, ix.nGroups),
+		docNb:    make([]float32, ix.nDocs),
+		docNbEx:  make([]bool, ix.nDocs),
+		grp1:     make([]float32, ix.nGroups),
+		grp2:     make([]float32, ix.nGroups),
+		grpArg:   make([]int32, ix.nGroups),
+		grpEx:    make([]int32, ix.nGroups),
+	}
+	for i := range s.grpArg {
+		s.grpArg[i] = -2
 	}
 	for i := range s.docLabel {
 		s.docLabel[i] = -1
@@ -501,7 +639,15 @@ func (ix *index) putScratch(s *scratch) {
 		s.docISCO[d] = 0
 		s.docNg[d] = 0
 		s.docSeenF[d] = -1
+		s.docBM25[d] = 0
+		s.docLM[d] = 0
+		s.docNb[d] = 0
+		s.docNbEx[d] = false
 	}
+	for _, g := range s.grpTouched {
+		s.grp1[g], s.grp2[g], s.grpArg[g], s.grpEx[g] = 0, 0, -2, 0
+	}
+	s.grpTouched = s.grpTouched[:0]
 	s.touched = s.touched[:0]
 	s.docTouched = s.docTouched[:0]
 	ix.pool.Put(s)
@@ -605,11 +751,15 @@ func (ix *index) search(q string, limit int) []hit {
 			}
 		}
 	}
+	w := legacyWeights()
+	if ix.w != nil {
+		w = *ix.w
+	}
 	// Best label per concept.
 	for _, l := range s.touched {
-		sim := float32(wDice) * 2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l])
+		sim := float32(w[fDice]) * 2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l])
 		if qgn > 0 && ix.ngNorm[l] > 0 {
-			sim += float32(wNgram) * s.ngAcc[l] / (qgn * ix.ngNorm[l])
+			sim += float32(w[fNgram]) * s.ngAcc[l] / (qgn * ix.ngNorm[l])
 		}
 		d := ix.labelDoc[l]
 		s.docNg[d] += s.ngAcc[l]
@@ -620,6 +770,7 @@ func (ix *index) search(q string, limit int) []hit {
 	}
 	qkey := ix.labelKey(toks)
 	exact := ix.exact[qkey]
+	exactN := ix.exactN[qkey]
 	for _, d := range exact {
 		touchDoc(d)
 	}
@@ -627,7 +778,7 @@ func (ix *index) search(q string, limit int) []hit {
 	// taxonomy (hoofd/chef, magazijnhulp/magazijnmedewerker): variants of
 	// the query that are labels.
 	var variant []int32
-	if substBonus > 0 && len(exact) == 0 {
+	if w[fSubst] > 0 && len(exact) == 0 {
 		qa := ix.labelAtoms(toks)
 		lookup := func(atoms []string, into *[]int32) {
 			vs := append([]string(nil), atoms...)
@@ -648,7 +799,42 @@ func (ix *index) search(q string, limit int) []hit {
 			}
 		}
 	}
+	// The ISCO group and the broader and narrower concepts of an exactly
+	// matching concept come into play: ESCO often gives one title to
+	// neighbouring occupations.
+	rich := ix.w != nil
+	if rich && poolNeighbours {
+		for _, d := range exact {
+			if g := ix.group[d]; g >= 0 && len(ix.groupDocs[g]) <= maxGroupPool {
+				for _, o := range ix.groupDocs[g] {
+					touchDoc(o)
+				}
+			}
+			for _, r := range ix.related[d] {
+				touchDoc(r)
+			}
+		}
+	}
+	// Broader and narrower concepts of those in play: their label
+	// similarity and exact matches count as evidence for each other.
+	if rich && (w[fNbSim] != 0 || w[fNbExact] != 0) {
+		n := len(s.docTouched)
+		for i := 0; i < n; i++ {
+			d := s.docTouched[i]
+			isEx := containsInt32(exact, d)
+			for _, r := range ix.related[d] {
+				touchDoc(r)
+				if s.docBest[d] > s.docNb[r] {
+					s.docNb[r] = s.docBest[d]
+				}
+				if isEx {
+					s.docNbEx[r] = true
+				}
+			}
+		}
+	}
 	// Description and ISCO evidence, only for concepts already in play.
+	var bm25Norm float32
 	for fi, f := range qfs {
 		for _, d := range ix.docOf[f.key] {
 			if s.docLabel[d] != -1 {
@@ -660,50 +846,194 @@ func (ix *index) search(q string, limit int) []hit {
 				s.docISCO[d] += qw[fi]
 			}
 		}
+		if rich && fi < nBase && w[fBM25] != 0 {
+			idf := ix.descIDF[f.key] * f.mult
+			if idf <= 0 {
+				continue
+			}
+			bm25Norm += idf
+			for _, p := range ix.descPost[f.key] {
+				if s.docLabel[p.doc] != -1 {
+					s.docBM25[p.doc] += idf * p.tf * (bm25K1 + 1) / (p.tf + bm25K1*(1-bm25B+bm25B*ix.descLen[p.doc]))
+				}
+			}
+		}
 	}
-	// Keep the best limit concepts in a small sorted buffer.
-	if limit > len(s.docTouched) {
-		limit = len(s.docTouched)
+	var qhead string
+	var headDocs []int32
+	if rich && (w[fHead] != 0 || w[fHeadBest] != 0) {
+		qhead = ix.headOf(toks)
+		headDocs = ix.heads[qhead]
 	}
-	top := make([]hit, 0, limit+1)
+	// ISCO groups: the two best label similarities per group.
+	if rich && (w[fSibSim] != 0 || w[fSibExact] != 0) {
+		for _, d := range s.docTouched {
+			g := ix.group[d]
+			if g < 0 {
+				continue
+			}
+			if s.grpArg[g] == -2 {
+				s.grpTouched = append(s.grpTouched, g)
+				s.grpArg[g] = -1
+			}
+			b := s.docBest[d]
+			if b > s.grp1[g] {
+				s.grp2[g] = s.grp1[g]
+				s.grp1[g], s.grpArg[g] = b, d
+			} else if b > s.grp2[g] {
+				s.grp2[g] = b
+			}
+		}
+		for _, d := range exact {
+			if g := ix.group[d]; g >= 0 {
+				s.grpEx[g]++
+			}
+		}
+	}
+	// Stage 1: the label, description and ISCO evidence of every concept
+	// in play; the best poolSize go on to stage 2.
+	for _, d := range exact {
+		s.flag[d] |= flagExact
+	}
+	for _, d := range variant {
+		s.flag[d] |= flagVariant
+	}
+	keep := poolSize
+	if featHook != nil && keep < featHookN {
+		keep = featHookN
+	}
+	if keep < limit {
+		keep = limit
+	}
+	if keep > len(s.docTouched) {
+		keep = len(s.docTouched)
+	}
+	pool := make([]hit, 0, keep+1)
+	var fv [nFeat]float32
 	for _, d := range s.docTouched {
-		best := float64(s.docBest[d])
-		score := best + wDocCoverage*float64(s.docCov[d]/qnorm) +
-			wDescription*float64(s.docDesc[d]/qnorm) + wISCO*float64(s.docISCO[d]/qnorm)
-		if l := s.docLabel[d]; l >= 0 && ix.labelKind[l] == kindPreferred {
-			score += wPreferred
+		fv = [nFeat]float32{}
+		l := s.docLabel[d]
+		if l >= 0 {
+			fv[fDice] = 2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l])
+			if qgn > 0 && ix.ngNorm[l] > 0 {
+				fv[fNgram] = s.ngAcc[l] / (qgn * ix.ngNorm[l])
+			}
+			if ix.labelKind[l] == kindPreferred {
+				fv[fPref] = 1
+			}
 		}
-		if wDocNgram > 0 && qgn > 0 && ix.docNgNorm[d] > 0 {
-			score += wDocNgram * float64(s.docNg[d]/(qgn*ix.docNgNorm[d]))
+		fv[fCov] = s.docCov[d] / qnorm
+		fv[fDesc] = s.docDesc[d] / qnorm
+		fv[fISCO] = s.docISCO[d] / qnorm
+		if qgn > 0 && ix.docNgNorm[d] > 0 {
+			fv[fDocNg] = s.docNg[d] / (qgn * ix.docNgNorm[d])
 		}
-		if containsInt32(variant, d) {
-			score += substBonus
+		if s.flag[d]&flagVariant != 0 {
+			fv[fSubst] = 1
 		}
-		isExact := containsInt32(exact, d)
-		if isExact {
-			score += exactBonus
+		if s.flag[d]&flagExact != 0 {
+			fv[fExact] = 1
 			if ix.prefKey[d] == qkey {
-				score += exactPrefBonus // the concept named so, before others sharing the label
+				fv[fExactPref] = 1 // the concept named so, before others sharing the label
+			}
+		}
+		score := 0.0
+		for i := 0; i <= fExactPref; i++ {
+			if fv[i] != 0 {
+				score += w[i] * float64(fv[i])
 			}
 		}
 		h := hit{doc: int(d), score: score}
-		if len(top) == limit && !better(h, top[len(top)-1]) {
+		if len(pool) == keep && !better(h, pool[len(pool)-1]) {
 			continue
 		}
-		// Confidence: how well the best label matches, on the token and
-		// the character level, each in [0,1]; an exact folded match is
-		// near certain, less so when other concepts share that label.
-		l := s.docLabel[d]
-		conf := 0.0
-		if l >= 0 {
-			dice := float64(2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l]))
-			cos := 0.0
-			if qgn > 0 && ix.ngNorm[l] > 0 {
-				cos = float64(s.ngAcc[l] / (qgn * ix.ngNorm[l]))
-			}
-			conf = (dice + cos) / 2
+		h.feat = fv
+		k := len(pool)
+		pool = append(pool, h)
+		for k > 0 && better(h, pool[k-1]) {
+			pool[k] = pool[k-1]
+			k--
 		}
-		if isExact {
+		pool[k] = h
+		if len(pool) > keep {
+			pool = pool[:keep]
+		}
+	}
+	for _, d := range exact {
+		s.flag[d] = 0
+	}
+	for _, d := range variant {
+		s.flag[d] = 0
+	}
+	// Stage 2: the rest of the evidence for the pool.
+	if rich {
+		if w[fLM] != 0 {
+			ix.lmScores(s, qfs, nBase, pool)
+		}
+		for pi := range pool {
+			h := &pool[pi]
+			d := int32(h.doc)
+			fv := &h.feat
+			l := s.docLabel[d]
+			fv[fPrior] = float32(math.Log(float64(ix.docLabels[d])))
+			if fv[fExact] != 0 {
+				for i, e := range exact {
+					if e == d {
+						fv[fExactN] = float32(exactN[i] - 1)
+					}
+				}
+			}
+			if qhead != "" {
+				if containsInt32(headDocs, d) {
+					fv[fHead] = 1
+				}
+				if l >= 0 && ix.labelHead[l] == qhead {
+					fv[fHeadBest] = 1
+				}
+			}
+			fv[fNbSim] = s.docNb[d]
+			if s.docNbEx[d] {
+				fv[fNbExact] = 1
+			}
+			if g := ix.group[d]; g >= 0 && s.grpArg[g] != -2 {
+				if s.grpArg[g] == d {
+					fv[fSibSim] = s.grp2[g]
+				} else {
+					fv[fSibSim] = s.grp1[g]
+				}
+				ex := s.grpEx[g]
+				if fv[fExact] != 0 {
+					ex--
+				}
+				if ex > 0 {
+					fv[fSibExact] = 1
+				}
+			}
+			if bm25Norm > 0 {
+				fv[fBM25] = s.docBM25[d] / bm25Norm
+			}
+			fv[fLM] = s.docLM[d]
+			for i := fExactPref + 1; i < nFeat; i++ {
+				if fv[i] != 0 {
+					h.score += w[i] * float64(fv[i])
+				}
+			}
+		}
+		sort.Slice(pool, func(i, j int) bool { return better(pool[i], pool[j]) })
+	}
+	if featHook != nil {
+		featHook(q, pool)
+	}
+	if len(pool) > limit {
+		pool = pool[:limit]
+	}
+	// Confidence: how well the best label matches, on the token and the
+	// character level, each in [0,1]; an exact folded match is near
+	// certain, less so when other concepts share that label.
+	for i := range pool {
+		h := &pool[i]
+		conf := float64(h.feat[fDice]+h.feat[fNgram]) / 2
+		if h.feat[fExact] != 0 {
 			if len(exact) == 1 {
 				conf = math.Max(conf, 0.97)
 			} else {
@@ -712,20 +1042,26 @@ func (ix *index) search(q string, limit int) []hit {
 		}
 		conf = math.Min(1, math.Max(0, conf))
 		h.conf = math.Round(conf*1000) / 1000
-		h.label, h.sim, h.cov = s.docLabel[d], best, float64(s.docCov[d]/qnorm)
-		k := len(top)
-		top = append(top, h)
-		for k > 0 && better(h, top[k-1]) {
-			top[k] = top[k-1]
-			k--
-		}
-		top[k] = h
-		if len(top) > limit {
-			top = top[:limit]
-		}
+		h.label, h.sim, h.cov = s.docLabel[h.doc], float64(s.docBest[h.doc]), float64(h.feat[fCov])
 	}
-	return top
+	return pool
 }
+
+// poolSize is the number of concepts that go on to the second scoring
+// stage.
+var poolSize = 50
+
+const (
+	flagExact uint8 = 1 << iota
+	flagVariant
+)
+
+// featHook, when set (tuning), sees the features of the best featHookN
+// concepts of every search.
+var (
+	featHook  func(q string, top []hit)
+	featHookN = 100
+)
 
 // better orders hits: higher score first, then lower concept index.
 func better(a, b hit) bool {
@@ -863,4 +1199,217 @@ func (ix *index) fold(t string) string {
 		ix.memo[t] = f
 	}
 	return f
+}
+
+// adjectiveEnd reports whether a title word looks like a Dutch adjective
+// (technisch, administratief, medisch, algemeen is not caught, which is
+// fine: the head is only weak evidence).
+func adjectiveEnd(t string) bool {
+	for _, suf := range []string{"isch", "ische", "ief", "ieve", "aal", "ale", "eel", "ele", "ig", "ige", "lijk", "lijke", "eerd", "eerde", "air", "aire"} {
+		if strings.HasSuffix(t, suf) && len(t) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}
+
+// headOf returns the head of a title: the last atom of its first word
+// that is not an adjective ("monteur veiligheidssystemen" -> monteur,
+// "administratief medewerker" -> medewerker, "promotiemedewerker" ->
+// medewerker).
+func (ix *index) headOf(toks []string) string {
+	i := 0
+	for i < len(toks)-1 && adjectiveEnd(toks[i]) {
+		i++
+	}
+	a := ix.atoms(toks[i])
+	return a[len(a)-1]
+}
+
+// addDescription records the folded word counts of a concept's description.
+func (ix *index) addDescription(doc int32, text string) {
+	toks := tokenize(text)
+	for len(ix.descLen) <= int(doc) {
+		ix.descLen = append(ix.descLen, 0)
+	}
+	ix.descLen[doc] = float32(len(toks))
+	for len(ix.descRaw) <= int(doc) {
+		ix.descRaw = append(ix.descRaw, 0)
+	}
+	ix.descRaw[doc] = float32(len(toks))
+	if len(toks) == 0 {
+		return
+	}
+	cnt := map[string]float32{}
+	for _, t := range toks {
+		cnt[ix.fold(t)]++
+	}
+	for k, c := range cnt {
+		ix.descPost[k] = append(ix.descPost[k], descPosting{doc, c})
+	}
+}
+
+// finishDescriptions turns description counts into BM25 inputs.
+func (ix *index) finishDescriptions(nDocs int) {
+	for len(ix.descLen) < nDocs {
+		ix.descLen = append(ix.descLen, 0)
+		ix.descRaw = append(ix.descRaw, 0)
+	}
+	var sum float64
+	n := 0
+	for _, l := range ix.descLen {
+		if l > 0 {
+			sum += float64(l)
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	avg := float32(sum / float64(n))
+	for i := range ix.descLen {
+		ix.descLen[i] /= avg
+	}
+	for k, ps := range ix.descPost {
+		ix.descIDF[k] = float32(math.Log(1 + (float64(n)-float64(len(ps))+0.5)/(float64(len(ps))+0.5)))
+	}
+}
+
+// Pool expansion around exact matches (groups larger than maxGroupPool
+// are left out).
+var (
+	poolNeighbours = true
+	maxGroupPool   = 200
+)
+
+// BM25 parameters of the description evidence.
+var (
+	bm25K1 float32 = 1.2
+	bm25B  float32 = 0.75
+)
+
+func labels2lm[T any](ls []T, f func(T) (int32, []feature)) []lmLabel {
+	out := make([]lmLabel, len(ls))
+	for i, l := range ls {
+		out[i].doc, out[i].fs = f(l)
+	}
+	return out
+}
+
+type lmLabel struct {
+	doc int32
+	fs  []feature
+}
+
+// buildLM counts the label features of each concept (and of all labels)
+// for the query-likelihood evidence.
+func (ix *index) buildLM(ls []lmLabel, nDocs int) {
+	ix.lmPost = map[string][]descPosting{}
+	ix.lmMass = make([]float32, nDocs)
+	coll := map[string]float32{}
+	var total float32
+	for _, l := range ls {
+		for _, f := range l.fs {
+			ps := ix.lmPost[f.key]
+			if n := len(ps); n > 0 && ps[n-1].doc == l.doc {
+				ps[n-1].tf += f.mult
+			} else {
+				ix.lmPost[f.key] = append(ps, descPosting{l.doc, f.mult})
+			}
+			ix.lmMass[l.doc] += f.mult
+			coll[f.key] += f.mult
+			total += f.mult
+		}
+	}
+	ix.collP = make(map[string]float32, len(coll))
+	for k, c := range coll {
+		ix.collP[k] = c / total
+	}
+}
+
+// buildGroupLM sums the label counts of the concepts of each ISCO group.
+func (ix *index) buildGroupLM() {
+	ix.grpPost = map[string][]descPosting{}
+	ix.grpMass = make([]float32, ix.nGroups)
+	acc := map[string]map[int32]float32{}
+	for k, ps := range ix.lmPost {
+		for _, p := range ps {
+			g := ix.group[p.doc]
+			if g < 0 {
+				continue
+			}
+			m := acc[k]
+			if m == nil {
+				m = map[int32]float32{}
+				acc[k] = m
+			}
+			m[g] += p.tf
+			ix.grpMass[g] += p.tf
+		}
+	}
+	for k, m := range acc {
+		ps := make([]descPosting, 0, len(m))
+		for g, c := range m {
+			ps = append(ps, descPosting{g, c})
+		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i].doc < ps[j].doc })
+		ix.grpPost[k] = ps
+	}
+}
+
+// Query-likelihood smoothing: a concept's word distribution mixes its
+// label counts, lmDesc times its description counts, lmGroup pseudo-counts
+// of its ISCO group's distribution and lmColl of all labels'.
+var (
+	lmDesc  float32 = 0.3
+	lmGroup float32 = 2
+	lmColl  float32 = 1
+)
+
+// lmScores adds, for each concept in play, the mean log-likelihood ratio
+// of the query features under the concept's smoothed distribution against
+// all labels'.
+func (ix *index) lmScores(s *scratch, qfs []feature, nBase int, pool []hit) {
+	var wsum float32
+	for fi := 0; fi < nBase; fi++ {
+		f := qfs[fi]
+		pc := ix.collP[f.key]
+		if pc == 0 {
+			continue
+		}
+		wsum += f.mult
+		for _, p := range ix.lmPost[f.key] {
+			s.lmL[p.doc] += p.tf
+		}
+		for _, p := range ix.descPost[f.key] {
+			s.lmD[p.doc] += p.tf
+		}
+		for _, p := range ix.grpPost[f.key] {
+			s.lmG[p.doc] = p.tf
+		}
+		for _, h := range pool {
+			d := int32(h.doc)
+			pg := float32(0)
+			if g := ix.group[d]; g >= 0 && ix.grpMass[g] > 0 {
+				pg = s.lmG[g] / ix.grpMass[g]
+			}
+			num := s.lmL[d] + lmDesc*s.lmD[d] + lmGroup*pg + lmColl*pc
+			den := ix.lmMass[d] + lmDesc*ix.descRaw[d] + lmGroup + lmColl
+			s.docLM[d] += f.mult * float32(math.Log(float64(num/den)/float64(pc)))
+		}
+		for _, p := range ix.lmPost[f.key] {
+			s.lmL[p.doc] = 0
+		}
+		for _, p := range ix.descPost[f.key] {
+			s.lmD[p.doc] = 0
+		}
+		for _, p := range ix.grpPost[f.key] {
+			s.lmG[p.doc] = 0
+		}
+	}
+	if wsum > 0 {
+		for _, h := range pool {
+			s.docLM[h.doc] /= wsum
+		}
+	}
 }

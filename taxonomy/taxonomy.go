@@ -49,6 +49,7 @@ type occRec struct {
 	uri, isco, label string
 	alts, hidden     []string
 	desc             string
+	broader          []string // broader occupations (URIs)
 	branches         []string
 	essential        []string
 	optional         []string
@@ -109,9 +110,17 @@ func (t *Taxonomy) finish() {
 		if o.isco != "" {
 			d.extra2 = strings.Join(t.iscoLabels[o.isco], " ")
 		}
-		occDocs[i] = d
+		d.group = o.isco
+		for _, b := range o.broader {
+			if j, ok := t.occByURI[b]; ok && j != i {
+				d.related = append(d.related, int32(j))
+				occDocs[j].related = append(occDocs[j].related, int32(i))
+			}
+		}
+		occDocs[i].labels, occDocs[i].extra, occDocs[i].extra2, occDocs[i].group = d.labels, d.extra, d.extra2, d.group
+		occDocs[i].related = append(occDocs[i].related, d.related...)
 	}
-	t.occIdx = buildIndex(occDocs)
+	t.occIdx = buildIndex(occDocs, &occWeights)
 	skillDocs := make([]document, len(t.skills))
 	for i, s := range t.skills {
 		d := document{labels: make([]docLabel, 0, 1+len(s.alts)+len(s.hidden))}
@@ -125,7 +134,7 @@ func (t *Taxonomy) finish() {
 		d.extra = s.desc
 		skillDocs[i] = d
 	}
-	t.skillIdx = buildIndex(skillDocs)
+	t.skillIdx = buildIndex(skillDocs, nil)
 }
 
 // SearchOccupations ranks occupations for a title as typed. limit <= 0
