@@ -211,9 +211,15 @@ func (d *decoder) float() float64 {
 		d.fail()
 		return 0
 	}
-	v := binary.LittleEndian.Uint64(d.b[d.off:])
+	f := math.Float64frombits(binary.LittleEndian.Uint64(d.b[d.off:]))
 	d.off += 8
-	return math.Float64frombits(v)
+	// The core never produces NaN or infinities (and JSON cannot carry
+	// them), so an entry holding one is corrupt.
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		d.fail()
+		return 0
+	}
+	return f
 }
 
 func (d *decoder) string() string {
