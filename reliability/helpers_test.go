@@ -67,22 +67,39 @@ func testKeys(t testing.TB) *api.Keys {
 	return ks
 }
 
-// lockedBuffer collects log output from many goroutines.
+// lockedBuffer collects log output from many goroutines. With max > 0 it
+// keeps only the first max bytes (a long run must not grow the heap it
+// measures) and scans the rest for key material, which String then
+// reports as it was found.
 type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu    sync.Mutex
+	b     bytes.Buffer
+	max   int
+	leaks []string
 }
 
 func (l *lockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.b.Write(p)
+	if l.max <= 0 || l.b.Len()+len(p) <= l.max {
+		return l.b.Write(p)
+	}
+	s := strings.ToLower(string(p))
+	for _, sec := range allSecrets {
+		if strings.Contains(s, strings.ToLower(sec)) || strings.Contains(s, api.HashKey(sec)) {
+			l.leaks = append(l.leaks, "leaked: "+sec)
+		}
+	}
+	if strings.Contains(s, "bearer ") {
+		l.leaks = append(l.leaks, "leaked: bearer ...")
+	}
+	return len(p), nil
 }
 
 func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return l.b.String()
+	return l.b.String() + strings.Join(l.leaks, "\n")
 }
 
 // serverOptions tune startServer.
@@ -92,6 +109,9 @@ type serverOptions struct {
 	dir       string // "": a fresh temporary directory
 	// limits are the per-role rate limits; nil: none
 	limits map[string]cache.Limit
+	// logCap bounds the log bytes kept (the rest is only scanned for
+	// keys); 0 keeps everything
+	logCap int
 }
 
 // testServer is the real stack (index on disk, core, cache, api) behind a
@@ -131,7 +151,7 @@ func startServer(t testing.TB, o serverOptions) *testServer {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	logs := &lockedBuffer{}
+	logs := &lockedBuffer{max: o.logCap}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ix, err := index.Open(dir, index.Options{Locator: loc, Synonyms: tax.SynonymSets(), FaultHook: o.faultHook, Logger: log})
 	if err != nil {

@@ -242,7 +242,7 @@ func TestSoakMixedLoad(t *testing.T) {
 	if long() {
 		d, rps = 3*time.Minute, 100
 	}
-	s := startServer(t, serverOptions{})
+	s := startServer(t, serverOptions{logCap: 1 << 20})
 	gen := corpus.New(corpus.Options{Seed: 11})
 	l := &soakLoad{gen: gen, profiles: 2000, vacancies: 200}
 	for chunk := 0; chunk < l.profiles; chunk += 1000 {
@@ -334,4 +334,15 @@ func TestSoakMixedLoad(t *testing.T) {
 	}
 	mustStatus(t, "healthz after the run", s.do("GET", "/healthz", "", nil), 200)
 	checkNoKeysInLogs(t, s.logs.String())
+}
+
+// TestCappedLogStillScansForKeys makes sure the capped log of the soak
+// still reports a key written after the cap.
+func TestCappedLogStillScansForKeys(t *testing.T) {
+	b := &lockedBuffer{max: 16}
+	_, _ = b.Write([]byte(`{"msg":"request","status":200}` + "\n"))
+	_, _ = b.Write([]byte(`{"msg":"oops","auth":"Bearer ` + secretEmployerA + `"}` + "\n"))
+	if s := b.String(); !strings.Contains(s, secretEmployerA) || !strings.Contains(strings.ToLower(s), "bearer ") {
+		t.Fatalf("a key after the cap went unnoticed: %q", s)
+	}
 }
