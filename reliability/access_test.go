@@ -24,6 +24,7 @@ type role struct {
 
 var matrixRoles = []role{
 	{name: "ingest", secret: secretIngest},
+	{name: "ingest-amsterdam", secret: secretIngestAms, regions: []string{amsterdam}},
 	{name: "am-all", secret: secretAMAll},
 	{name: "am-amsterdam", secret: secretAMAmst, regions: []string{amsterdam}},
 	{name: "am-rotterdam", secret: secretAMRdam, regions: []string{rotterdam}},
@@ -89,6 +90,9 @@ type matrixCase struct {
 	after        func(t *testing.T, s *testServer, r role, resp *response)
 	// kind of a successful answer, for the employer-view walk
 	kind string
+	// regionWrite: a write outside Amsterdam; the region-bound ingest key
+	// does not inherit the ingest key's status
+	regionWrite bool
 }
 
 func statusFor(c matrixCase, r role) int {
@@ -99,6 +103,9 @@ func statusFor(c matrixCase, r role) int {
 	}
 	if s, ok := c.want[r.name]; ok {
 		return s
+	}
+	if s, ok := c.want["ingest"]; ok && r.name == "ingest-amsterdam" && !c.regionWrite {
+		return s // a region-bound ingest key is an ingest key inside its regions
 	}
 	return c.def
 }
@@ -209,7 +216,16 @@ func TestAccessMatrix(t *testing.T) {
 		{name: "get profile own region", method: "GET", path: "/v1/profiles/p-ams-1", body: noBody,
 			def: 403, want: merge(rolesStatus(200, "ingest", "admin", "am-all", "am-amsterdam"), rolesStatus(404, "am-rotterdam"))},
 		{name: "get profile other region", method: "GET", path: "/v1/profiles/p-rdam-1", body: noBody,
-			def: 403, want: merge(rolesStatus(200, "ingest", "admin", "am-all", "am-rotterdam"), rolesStatus(404, "am-amsterdam"))},
+			def: 403, want: merge(rolesStatus(200, "ingest", "admin", "am-all", "am-rotterdam"), rolesStatus(404, "am-amsterdam", "ingest-amsterdam"))},
+		{name: "put profile other region", method: "PUT", path: "/v1/profiles/p-rdam-0", body: profBody("p-rdam-0", rotterdam, 3011),
+			def: 403, want: rolesStatus(200, "ingest", "admin"), regionWrite: true},
+		{name: "move profile out of the region", method: "PUT", path: "/v1/profiles/p-rdam-3", body: profBody("p-rdam-3", amsterdam, 1014),
+			def: 403, want: merge(rolesStatus(200, "ingest", "admin"), rolesStatus(404, "ingest-amsterdam")),
+			setup: func(t *testing.T, s *testServer) { s.putProfile(profileAt("p-rdam-3", rotterdam, 3014)) }},
+		{name: "delete profile other region", method: "DELETE", path: "/v1/profiles/p-del-rdam", body: noBody,
+			def: 403, want: merge(rolesStatus(204, "ingest", "admin"), rolesStatus(404, "ingest-amsterdam")),
+			setup: func(t *testing.T, s *testServer) { s.putProfile(profileAt("p-del-rdam", rotterdam, 3013)) },
+			after: stillThere("profiles", "p-del-rdam")},
 		{name: "get missing profile", method: "GET", path: "/v1/profiles/p-missing", body: noBody,
 			def: 403, want: rolesStatus(404, "ingest", "admin", "am-all", "am-amsterdam", "am-rotterdam")},
 		{name: "delete profile", method: "DELETE", path: "/v1/profiles/p-del", body: noBody,
@@ -222,7 +238,21 @@ func TestAccessMatrix(t *testing.T) {
 				b, _ := json.Marshal(profileAt("p-bulk-2", rotterdam, 3016))
 				return string(a) + "\n" + string(b) + "\n"
 			},
-			def: 403, want: rolesStatus(200, "ingest", "admin")},
+			def: 403, want: rolesStatus(200, "ingest", "admin"),
+			after: func(t *testing.T, s *testServer, r role, resp *response) {
+				if resp.status != 200 {
+					return
+				}
+				var a api.BulkAnswer
+				_ = json.Unmarshal(resp.body, &a)
+				rdam := 200 // the Rotterdam line
+				if r.regions != nil {
+					rdam = 403
+				}
+				if len(a.Results) != 2 || a.Results[0].Status/100 != 2 || a.Results[1].Status/100 != rdam/100 || (rdam == 403 && a.Results[1].Status != 403) {
+					t.Errorf("bulk as %s: %+v; want the Amsterdam line accepted and the Rotterdam line %d", r.name, a.Results, rdam)
+				}
+			}},
 		{name: "profile matches own region", method: "GET", path: "/v1/profiles/p-ams-2/matches", body: noBody,
 			def: 403, want: merge(rolesStatus(200, "am-all", "am-amsterdam", "admin"), rolesStatus(404, "am-rotterdam"))},
 		{name: "profile matches other region", method: "GET", path: "/v1/profiles/p-rdam-2/matches", body: noBody,

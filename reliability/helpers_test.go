@@ -29,6 +29,7 @@ func long() bool { return os.Getenv("WERKMATCH_LONG") == "1" }
 // Key secrets: long and distinctive, so that a log scan finds any leak.
 const (
 	secretIngest    = "rel-ingest-5b1f0c2e9d7a4e3f8a6b"
+	secretIngestAms = "rel-ingest-amsterdam-c3d9e8f7a6b5"
 	secretAMAll     = "rel-am-all-0d9c8b7a6f5e4d3c2b1a"
 	secretAMAmst    = "rel-am-amsterdam-77e1c9a0b3d2f4e6"
 	secretAMRdam    = "rel-am-rotterdam-1a2b3c4d5e6f7081"
@@ -44,11 +45,12 @@ const (
 )
 
 // allSecrets are the secrets a log must never contain.
-var allSecrets = []string{secretIngest, secretAMAll, secretAMAmst, secretAMRdam, secretEmployerA, secretEmployerB, secretAdmin, secretUnknown}
+var allSecrets = []string{secretIngest, secretIngestAms, secretAMAll, secretAMAmst, secretAMRdam, secretEmployerA, secretEmployerB, secretAdmin, secretUnknown}
 
 func keyEntries() []api.Key {
 	return []api.Key{
 		{KeySHA256: api.HashKey(secretIngest), Role: api.RoleIngest, Name: "ingest"},
+		{KeySHA256: api.HashKey(secretIngestAms), Role: api.RoleIngest, Regions: []string{amsterdam}, Name: "ingest-amsterdam"},
 		{KeySHA256: api.HashKey(secretAMAll), Role: api.RoleAccountmanager, Name: "am-all"},
 		{KeySHA256: api.HashKey(secretAMAmst), Role: api.RoleAccountmanager, Regions: []string{amsterdam}, Name: "am-amsterdam"},
 		{KeySHA256: api.HashKey(secretAMRdam), Role: api.RoleAccountmanager, Regions: []string{rotterdam}, Name: "am-rotterdam"},
