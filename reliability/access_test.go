@@ -570,8 +570,8 @@ func TestDeletedProfileGoneRedis(t *testing.T) {
 // keep being served; the key is served again after the wait.
 func TestRateLimitPerKey(t *testing.T) {
 	s := startServer(t, serverOptions{limits: map[string]cache.Limit{
-		api.RoleEmployer:       {Rate: 5, Per: time.Second, Burst: 5},
-		api.RoleAccountmanager: {Rate: 5, Per: time.Second, Burst: 5},
+		api.RoleEmployer:       {Rate: 1, Per: time.Second, Burst: 5},
+		api.RoleAccountmanager: {Rate: 1, Per: time.Second, Burst: 5},
 		api.RoleIngest:         {},
 	}})
 	seedAccess(t, s)
@@ -596,7 +596,7 @@ func TestRateLimitPerKey(t *testing.T) {
 			}
 		}
 		if limited < 5 {
-			t.Errorf("%s: only %d of 15 quick requests were limited (burst 5, 5/s)", k.path, limited)
+			t.Errorf("%s: only %d of 15 quick requests were limited (burst 5, 1/s)", k.path, limited)
 		}
 	}
 	// other keys of the same roles are not affected
