@@ -359,6 +359,13 @@ func TestAccessMatrix(t *testing.T) {
 		}
 	}
 	checkNoKeysInLogs(t, s.logs.String())
+	// nor in the public metrics
+	metrics := string(s.do("GET", "/metrics", "", nil).body)
+	for _, sec := range allSecrets {
+		if strings.Contains(metrics, sec) || strings.Contains(metrics, api.HashKey(sec)[:16]) {
+			t.Errorf("/metrics exposes key %q or its hash", sec)
+		}
+	}
 }
 
 // checkNoKeysInLogs fails when a log holds a key secret or its hash.
