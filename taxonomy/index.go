@@ -54,21 +54,24 @@ const (
 	fSibExact         // another concept of the ISCO group has the query as a label
 	fBM25             // BM25 of the query over the description
 	fLM               // query likelihood under the concept's word distribution
+	fDrop1            // the query without one of its atoms is a label
+	fAdd1             // a label without one of its atoms is the query
+	fSubst2           // the query with two words swapped is a label
 	nFeat
 )
 
 // featNames name the features (tuning and diagnostics).
 var featNames = [nFeat]string{"dice", "ngram", "cov", "desc", "isco", "pref", "docng", "subst", "exact", "exactpref",
-	"prior", "exactn", "head", "headbest", "nbsim", "nbexact", "sibsim", "sibexact", "bm25", "lm"}
+	"prior", "exactn", "head", "headbest", "nbsim", "nbexact", "sibsim", "sibexact", "bm25", "lm", "drop1", "add1", "subst2"}
 
 // weights weigh the features of a concept.
 type weights [nFeat]float64
 
 // occWeights weigh occupation searches.
 var occWeights = weights{
-	fDice: 1, fNgram: 0.94, fCov: 1.16, fDesc: 0.62, fISCO: 0.2, fPref: 0.01, fDocNg: 0.84,
-	fSubst: 2.12, fExact: 1.562, fExactPref: 0.05, fHead: 0.24, fNbSim: 0.08, fSibSim: 0.1,
-	fSibExact: 0.2, fLM: 0.02,
+	fDice: 1, fNgram: 1.06, fCov: 1.54, fDesc: 0.58, fISCO: 0.2, fPref: 0.01, fDocNg: 0.86,
+	fSubst: 2.32, fExact: 1.973, fExactPref: 0.05, fHead: 0.26, fNbSim: 0.08, fNbExact: 0.05,
+	fSibSim: 0.1, fSibExact: 0.23, fLM: 0.025, fDrop1: 0.02, fAdd1: 0.0624, fSubst2: 0.3,
 }
 
 // legacyWeights are the weights from the scoring variables (skill searches).
@@ -145,6 +148,7 @@ type index struct {
 	heads     map[string][]int32 // head atom of some label -> concepts
 	labelHead []string           // head atom per label
 	exactN    map[string][]uint8 // parallel to exact: labels of the concept with that key
+	holes     map[string][]int32 // label key with one atom left out -> concepts
 	descPost  map[string][]descPosting
 	descIDF   map[string]float32
 	descLen   []float32                // description length in tokens, over the mean
@@ -207,6 +211,7 @@ func buildIndex(docs []document, w *weights) *index {
 		w:        w,
 		heads:    map[string][]int32{},
 		exactN:   map[string][]uint8{},
+		holes:    map[string][]int32{},
 		descPost: map[string][]descPosting{},
 		descIDF:  map[string]float32{},
 		nDocs:    len(docs),
@@ -290,6 +295,14 @@ func buildIndex(docs []document, w *weights) *index {
 				ix.exactN[key] = append(ix.exactN[key], 1)
 			} else if n := ix.exactN[key]; n[len(n)-1] < 255 {
 				n[len(n)-1]++
+			}
+			if len(atoms) >= 2 {
+				for i := range atoms {
+					hk := strings.Join(atoms[:i], " ") + "|" + strings.Join(atoms[i+1:], " ")
+					if ds := ix.holes[hk]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
+						ix.holes[hk] = append(ds, int32(di))
+					}
+				}
 			}
 			head := ix.headOf(toks)
 			ix.labelHead = append(ix.labelHead, head)
@@ -777,8 +790,8 @@ func (ix *index) search(q string, limit int) []hit {
 	// One atom swapped for a word it stands in for elsewhere in the
 	// taxonomy (hoofd/chef, magazijnhulp/magazijnmedewerker): variants of
 	// the query that are labels.
-	var variant []int32
-	if w[fSubst] > 0 && len(exact) == 0 {
+	var variant, variant2 []int32
+	if w[fSubst] > 0 && (len(exact) == 0 || substWithExact) {
 		qa := ix.labelAtoms(toks)
 		lookup := func(atoms []string, into *[]int32) {
 			vs := append([]string(nil), atoms...)
@@ -796,6 +809,61 @@ func (ix *index) search(q string, limit int) []hit {
 				copy(buf, qa)
 				buf[i] = b
 				lookup(buf, &variant)
+			}
+		}
+		// Two atoms swapped (the first three stand-ins of each).
+		if ix.w != nil && w[fSubst2] != 0 && len(qa) <= 6 {
+			for i := range qa {
+				si := ix.subst[qa[i]]
+				if len(si) > 3 {
+					si = si[:3]
+				}
+				for j := i + 1; j < len(qa); j++ {
+					sj := ix.subst[qa[j]]
+					if len(sj) > 3 {
+						sj = sj[:3]
+					}
+					for _, b := range si {
+						for _, c := range sj {
+							copy(buf, qa)
+							buf[i], buf[j] = b, c
+							lookup(buf, &variant2)
+						}
+					}
+				}
+			}
+		}
+	}
+	// One atom more or less than a label.
+	var drop1, add1 []int32
+	if ix.w != nil && (w[fDrop1] != 0 || w[fAdd1] != 0) {
+		qa := ix.labelAtoms(toks)
+		if len(qa) >= 2 {
+			for i := range qa {
+				k := strings.Join(qa[:i], " ")
+				if i+1 < len(qa) {
+					if k != "" {
+						k += " "
+					}
+					k += strings.Join(qa[i+1:], " ")
+				}
+				for _, d := range ix.exact[k] {
+					touchDoc(d)
+					if !containsInt32(drop1, d) {
+						drop1 = append(drop1, d)
+					}
+				}
+			}
+		}
+		// holes keys are "left|right" around the removed atom; the query
+		// is a label minus one atom when it equals left+right for some cut.
+		for i := 0; i <= len(qa); i++ {
+			hk := strings.Join(qa[:i], " ") + "|" + strings.Join(qa[i:], " ")
+			for _, d := range ix.holes[hk] {
+				touchDoc(d)
+				if !containsInt32(add1, d) {
+					add1 = append(add1, d)
+				}
 			}
 		}
 	}
@@ -898,6 +966,15 @@ func (ix *index) search(q string, limit int) []hit {
 	for _, d := range variant {
 		s.flag[d] |= flagVariant
 	}
+	for _, d := range drop1 {
+		s.flag[d] |= flagDrop1
+	}
+	for _, d := range variant2 {
+		s.flag[d] |= flagSubst2
+	}
+	for _, d := range add1 {
+		s.flag[d] |= flagAdd1
+	}
 	keep := poolSize
 	if featHook != nil && keep < featHookN {
 		keep = featHookN
@@ -912,6 +989,7 @@ func (ix *index) search(q string, limit int) []hit {
 	var fv [nFeat]float32
 	for _, d := range s.docTouched {
 		fv = [nFeat]float32{}
+		score := 0.0
 		l := s.docLabel[d]
 		if l >= 0 {
 			fv[fDice] = 2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l])
@@ -931,13 +1009,24 @@ func (ix *index) search(q string, limit int) []hit {
 		if s.flag[d]&flagVariant != 0 {
 			fv[fSubst] = 1
 		}
+		if s.flag[d]&flagSubst2 != 0 {
+			fv[fSubst2] = 1
+			score += w[fSubst2]
+		}
+		if s.flag[d]&flagDrop1 != 0 {
+			fv[fDrop1] = 1
+			score += w[fDrop1]
+		}
+		if s.flag[d]&flagAdd1 != 0 {
+			fv[fAdd1] = 1
+			score += w[fAdd1]
+		}
 		if s.flag[d]&flagExact != 0 {
 			fv[fExact] = 1
 			if ix.prefKey[d] == qkey {
 				fv[fExactPref] = 1 // the concept named so, before others sharing the label
 			}
 		}
-		score := 0.0
 		for i := 0; i <= fExactPref; i++ {
 			if fv[i] != 0 {
 				score += w[i] * float64(fv[i])
@@ -963,6 +1052,15 @@ func (ix *index) search(q string, limit int) []hit {
 		s.flag[d] = 0
 	}
 	for _, d := range variant {
+		s.flag[d] = 0
+	}
+	for _, d := range drop1 {
+		s.flag[d] = 0
+	}
+	for _, d := range variant2 {
+		s.flag[d] = 0
+	}
+	for _, d := range add1 {
 		s.flag[d] = 0
 	}
 	// Stage 2: the rest of the evidence for the pool.
@@ -1014,7 +1112,7 @@ func (ix *index) search(q string, limit int) []hit {
 			}
 			fv[fLM] = s.docLM[d]
 			for i := fExactPref + 1; i < nFeat; i++ {
-				if fv[i] != 0 {
+				if fv[i] != 0 && i != fDrop1 && i != fAdd1 && i != fSubst2 {
 					h.score += w[i] * float64(fv[i])
 				}
 			}
@@ -1047,6 +1145,10 @@ func (ix *index) search(q string, limit int) []hit {
 	return pool
 }
 
+// substWithExact looks for one-word variants of the query even when the
+// query itself is a label.
+var substWithExact = true
+
 // poolSize is the number of concepts that go on to the second scoring
 // stage.
 var poolSize = 50
@@ -1054,6 +1156,9 @@ var poolSize = 50
 const (
 	flagExact uint8 = 1 << iota
 	flagVariant
+	flagDrop1
+	flagAdd1
+	flagSubst2
 )
 
 // featHook, when set (tuning), sees the features of the best featHookN

@@ -19,20 +19,34 @@ func TestSweep(t *testing.T) {
 	dir := realESCO(t)
 	// SWEEP=name=v1,v2,...
 	kv := strings.SplitN(spec, "=", 2)
-	ptr := map[string]*float32{"part": &partMult, "fuzzy": &fuzzyMult}
+	ptr := map[string]*float32{"part": &partMult, "fuzzy": &fuzzyMult, "substfeat": &substFeat, "lmdesc": &lmDesc, "lmgroup": &lmGroup, "lmcoll": &lmColl}
+	ptrInt := map[string]*int{"substmin": &substMin, "substcap": &substCap, "pool": &poolSize, "maxgroup": &maxGroupPool, "descmin": &descVocabMin}
 	ptr64 := map[string]*float64{"docng": &wDocNgram, "ngmax": &ngMaxDF, "subst": &substBonus, "ngram": &wNgram, "doc": &wDocCoverage, "desc": &wDescription, "isco": &wISCO, "pref": &wPreferred, "exact": &exactBonus}
 	for _, v := range strings.Split(kv[1], ",") {
 		f, _ := strconv.ParseFloat(v, 64)
 		if p, ok := ptr[kv[0]]; ok {
 			*p = float32(f)
+		} else if p, ok := ptrInt[kv[0]]; ok {
+			*p = int(f)
+		} else if p, ok := ptr64[kv[0]]; ok {
+			*p = f
 		} else {
-			*ptr64[kv[0]] = f
+			for i, n := range featNames {
+				if n == kv[0] {
+					occWeights[i] = f
+				}
+			}
 		}
-		r, err := EvaluateHoldOut(dir, 0.2, 1)
-		if err != nil {
-			t.Fatal(err)
+		var t1, t5 float64
+		for _, seed := range []uint64{1, 2} {
+			r, err := EvaluateHoldOut(dir, 0.2, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t1 += r.Top1 / 2
+			t5 += r.Top5 / 2
 		}
-		t.Logf("%s=%v top1 %.4f top5 %.4f mrr %.4f p99 %v", kv[0], v, r.Top1, r.Top5, r.MRR, r.LatencyP99)
+		t.Logf("%s=%v seeds 1-2: top1 %.4f top5 %.4f", kv[0], v, t1, t5)
 	}
 }
 
