@@ -57,21 +57,23 @@ const (
 	fDrop1            // the query without one of its atoms is a label
 	fAdd1             // a label without one of its atoms is the query
 	fSubst2           // the query with two words swapped is a label
+	fSubstNear        // a one-word variant of the query is one atom off a label
 	nFeat
 )
 
 // featNames name the features (tuning and diagnostics).
 var featNames = [nFeat]string{"dice", "ngram", "cov", "desc", "isco", "pref", "docng", "subst", "exact", "exactpref",
-	"prior", "exactn", "head", "headbest", "nbsim", "nbexact", "sibsim", "sibexact", "bm25", "lm", "drop1", "add1", "subst2"}
+	"prior", "exactn", "head", "headbest", "nbsim", "nbexact", "sibsim", "sibexact", "bm25", "lm", "drop1", "add1", "subst2", "substnear"}
 
 // weights weigh the features of a concept.
 type weights [nFeat]float64
 
 // occWeights weigh occupation searches.
 var occWeights = weights{
-	fDice: 1, fNgram: 1.06, fCov: 1.54, fDesc: 0.58, fISCO: 0.2, fPref: 0.01, fDocNg: 0.86,
-	fSubst: 2.32, fExact: 1.973, fExactPref: 0.05, fHead: 0.26, fNbSim: 0.08, fNbExact: 0.05,
-	fSibSim: 0.1, fSibExact: 0.23, fLM: 0.025, fDrop1: 0.02, fAdd1: 0.0624, fSubst2: 0.3,
+	fDice: 1, fNgram: 1.06, fCov: 1.54, fDesc: 0.58, fISCO: 0.22, fPref: 0.01, fDocNg: 0.84,
+	fSubst: 2.22, fExact: 1.973, fExactPref: 0.05, fHead: 0.26, fNbSim: 0.08, fNbExact: 0.05,
+	fSibSim: 0.1, fSibExact: 0.23, fLM: 0.025, fDrop1: 0.02, fAdd1: 0.0624, fSubst2: 0.4,
+	fSubstNear: 0.2,
 }
 
 // legacyWeights are the weights from the scoring variables (skill searches).
@@ -834,35 +836,39 @@ func (ix *index) search(q string, limit int) []hit {
 			}
 		}
 	}
-	// One atom more or less than a label.
-	var drop1, add1 []int32
+	// One atom more or less than a label (the query as typed, and its
+	// one-word variants).
+	var drop1, add1, near []int32
 	if ix.w != nil && (w[fDrop1] != 0 || w[fAdd1] != 0) {
 		qa := ix.labelAtoms(toks)
-		if len(qa) >= 2 {
-			for i := range qa {
-				k := strings.Join(qa[:i], " ")
-				if i+1 < len(qa) {
-					if k != "" {
-						k += " "
-					}
-					k += strings.Join(qa[i+1:], " ")
+		ix.nearLabels(qa, func(d int32, dropped bool) {
+			touchDoc(d)
+			if dropped {
+				if !containsInt32(drop1, d) {
+					drop1 = append(drop1, d)
 				}
-				for _, d := range ix.exact[k] {
-					touchDoc(d)
-					if !containsInt32(drop1, d) {
-						drop1 = append(drop1, d)
-					}
-				}
+			} else if !containsInt32(add1, d) {
+				add1 = append(add1, d)
 			}
-		}
-		// holes keys are "left|right" around the removed atom; the query
-		// is a label minus one atom when it equals left+right for some cut.
-		for i := 0; i <= len(qa); i++ {
-			hk := strings.Join(qa[:i], " ") + "|" + strings.Join(qa[i:], " ")
-			for _, d := range ix.holes[hk] {
-				touchDoc(d)
-				if !containsInt32(add1, d) {
-					add1 = append(add1, d)
+		})
+		if w[fSubstNear] != 0 {
+			buf := make([]string, len(qa))
+			for i, a := range qa {
+				subs := ix.subst[a]
+				if len(subs) > 3 {
+					subs = subs[:3]
+				}
+				for _, b := range subs {
+					copy(buf, qa)
+					buf[i] = b
+					vs := append([]string(nil), buf...)
+					sort.Strings(vs)
+					ix.nearLabels(vs, func(d int32, _ bool) {
+						touchDoc(d)
+						if !containsInt32(near, d) {
+							near = append(near, d)
+						}
+					})
 				}
 			}
 		}
@@ -972,6 +978,9 @@ func (ix *index) search(q string, limit int) []hit {
 	for _, d := range variant2 {
 		s.flag[d] |= flagSubst2
 	}
+	for _, d := range near {
+		s.flag[d] |= flagNear
+	}
 	for _, d := range add1 {
 		s.flag[d] |= flagAdd1
 	}
@@ -1008,6 +1017,10 @@ func (ix *index) search(q string, limit int) []hit {
 		}
 		if s.flag[d]&flagVariant != 0 {
 			fv[fSubst] = 1
+		}
+		if s.flag[d]&flagNear != 0 {
+			fv[fSubstNear] = 1
+			score += w[fSubstNear]
 		}
 		if s.flag[d]&flagSubst2 != 0 {
 			fv[fSubst2] = 1
@@ -1058,6 +1071,9 @@ func (ix *index) search(q string, limit int) []hit {
 		s.flag[d] = 0
 	}
 	for _, d := range variant2 {
+		s.flag[d] = 0
+	}
+	for _, d := range near {
 		s.flag[d] = 0
 	}
 	for _, d := range add1 {
@@ -1112,7 +1128,7 @@ func (ix *index) search(q string, limit int) []hit {
 			}
 			fv[fLM] = s.docLM[d]
 			for i := fExactPref + 1; i < nFeat; i++ {
-				if fv[i] != 0 && i != fDrop1 && i != fAdd1 && i != fSubst2 {
+				if fv[i] != 0 && i != fDrop1 && i != fAdd1 && i != fSubst2 && i != fSubstNear {
 					h.score += w[i] * float64(fv[i])
 				}
 			}
@@ -1149,6 +1165,33 @@ func (ix *index) search(q string, limit int) []hit {
 // query itself is a label.
 var substWithExact = true
 
+// nearLabels calls fn for the concepts with a label equal to the sorted
+// atoms qa without one of them (dropped) or to qa plus one atom.
+func (ix *index) nearLabels(qa []string, fn func(d int32, dropped bool)) {
+	if len(qa) >= 2 {
+		for i := range qa {
+			k := strings.Join(qa[:i], " ")
+			if i+1 < len(qa) {
+				if k != "" {
+					k += " "
+				}
+				k += strings.Join(qa[i+1:], " ")
+			}
+			for _, d := range ix.exact[k] {
+				fn(d, true)
+			}
+		}
+	}
+	// holes keys are "left|right" around the removed atom; qa is a label
+	// minus one atom when it equals left+right for some cut.
+	for i := 0; i <= len(qa); i++ {
+		hk := strings.Join(qa[:i], " ") + "|" + strings.Join(qa[i:], " ")
+		for _, d := range ix.holes[hk] {
+			fn(d, false)
+		}
+	}
+}
+
 // poolSize is the number of concepts that go on to the second scoring
 // stage.
 var poolSize = 50
@@ -1159,6 +1202,7 @@ const (
 	flagDrop1
 	flagAdd1
 	flagSubst2
+	flagNear
 )
 
 // featHook, when set (tuning), sees the features of the best featHookN
