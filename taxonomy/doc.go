@@ -22,33 +22,57 @@
 // bestuurder; without a clean cut the longest known head is kept). Unknown
 // tokens are corrected to known ones within a small edit distance.
 //
-// Scoring works per label, and per concept over its whole label set: the
-// best label's weighted token overlap (IDF-weighted Dice) plus its
-// character-trigram cosine; the trigram cosine of the whole label set; the
-// share of the query found anywhere in the
-// concept's labels; weak evidence from the description and the ISCO group;
-// a bonus when the order-free folded key of the query equals a label's (so
-// word order, gender and compounding do not matter), and a smaller one
-// when the query with one word swapped is a label. The swaps are learnt
-// from the taxonomy itself: two labels of one concept that differ in one
-// word make those words stand-ins (hoofd/chef, magazijnhulp/
-// magazijnmedewerker). An inverted index keeps a query at about 0.1 ms of
-// CPU on the full ESCO occupation set.
+// Scoring works in two stages. Stage 1 scores every concept the query's
+// words or character trigrams reach: the best label's weighted token
+// overlap (IDF-weighted Dice) and trigram cosine, the trigram cosine of the
+// whole label set, the share of the query found anywhere in the concept's
+// labels, in its description and in its ISCO group's labels, an exact
+// match of the order-free folded key (word order, gender and compounding
+// do not matter), and variants of the query that are labels with one or
+// two words swapped for stand-ins. The stand-ins are learnt from the
+// taxonomy itself: two labels of one concept that differ in one word make
+// those words stand-ins (hoofd/chef, magazijnhulp/magazijnmedewerker).
+// Stage 2 adds, for the best 50: a label one word longer or shorter than
+// the query (or than a one-word variant of it), the head word (the last
+// part of the first non-adjective word: -monteur, -medewerker), a smoothed
+// query likelihood over the concept's labels, description and ISCO group,
+// and evidence from neighbours: the best label similarity of the broader
+// and narrower occupations (broaderRelationsOccPillar.csv) and of the
+// other occupations in the ISCO group, and whether one of those carries
+// the query as a label. Exact matches bring their ISCO group and
+// neighbours into play, so that an occupation sharing a title with its
+// neighbour still ranks near the top. The score is a weighted sum of these
+// features (occWeights), fitted by coordinate ascent on the held-out
+// splits of seeds 1 and 2 only (go test -tags tune -run TestLearn, with
+// LEARN=1,2 LEARN_OFF=pref,exactpref,exactn). Three weights are not
+// fitted, because the split favours the wrong answer there: held-out
+// labels are always alternative labels, so a fit learns to push down a
+// concept whose preferred label is the query, and one that still carries
+// the query in several forms. Tried without gain: a prior on the number
+// of labels and BM25 over the description (left at weight 0 by the fit),
+// unweighted coverage, concepts brought into play by rare description
+// words, a softmax (listwise) fit. A query costs about 0.15 ms of CPU (p99 about 0.45 ms) on the
+// full ESCO occupation set.
 //
 // # Evaluation
 //
 // EvaluateHoldOut removes a seeded share of the ESCO alternative labels
 // before the index is built and asks for each removed label
 // (go test ./taxonomy -run TestHoldOut -v [-esco DIR -eval.share 0.2
-// -eval.seed 1 -eval.misses 50]). At a 0.2 share, seeds 1-5, the label's
-// own occupation ranks first for 0.68-0.69 of the queries and in the first
-// five for 0.87-0.89; a plain character-trigram TF-IDF over the remaining
-// labels reaches 0.60-0.62 and 0.85-0.87 on the same splits
+// -eval.seed 1 -eval.misses 50]). At a 0.2 share, seeds 1-5 (weights
+// fitted on 1-2), the label's own occupation ranks first for 0.69-0.70
+// of the queries (seeds 3-5: 0.705, 0.705, 0.693) and in the first five
+// for 0.89-0.90 (0.898, 0.903, 0.893); before the fitted features it was
+// 0.68-0.69 and 0.87-0.89, and a plain character-trigram TF-IDF over the
+// remaining labels reaches 0.60-0.62 and 0.85-0.87 on the same splits
 // (TestHoldOutTrigramBaseline). About one held-out label in six is, after
-// normalisation, also a label of another occupation in ESCO; counting an
-// answer as right when the occupation ranked carries the label, top-1 is
-// 0.81-0.82 and top-5 0.91-0.92. Answers that ResolveOccupation accepts
-// (about 56% of the queries) are right in 97% of cases by that count.
+// normalisation, also a label of another occupation in ESCO (one in ten
+// is a label of another occupation only, which no method can rank first
+// for the right reason); counting an answer as right when the occupation
+// ranked carries the label, top-1 is 0.815-0.825 and top-5 0.92-0.93.
+// Answers that ResolveOccupation accepts (about 56% of the queries) are
+// right in 97% of cases by that count. The bar of issue 3 (0.75 / 0.90
+// strict) is met for top-5 on some seeds and not for top-1.
 //
 // Where ESCO-derived results are shown, say: "This service uses the ESCO
 // classification of the European Commission." (the Attribution constant).

@@ -4,6 +4,7 @@ package taxonomy
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -138,6 +139,21 @@ func TestLearn(t *testing.T) {
 			}
 			if !improved {
 				break
+			}
+		}
+		if os.Getenv("LEARN_RANDOM") != "" {
+			rng := rand.New(rand.NewPCG(uint64(round), 7))
+			for it := 0; it < 400; it++ {
+				w2 := w
+				for i := range w2 {
+					if frozen[i] || i == fDice || rng.Float64() < 0.5 {
+						continue
+					}
+					w2[i] *= 1 + 0.3*(rng.Float64()*2-1)
+				}
+				if o := obj(w2); o > best+1e-9 {
+					best, w = o, w2
+				}
 			}
 		}
 		a, b = scoreSet(qs, w)
