@@ -793,7 +793,7 @@ func (ix *index) search(q string, limit int) []hit {
 	// taxonomy (hoofd/chef, magazijnhulp/magazijnmedewerker): variants of
 	// the query that are labels.
 	var variant, variant2 []int32
-	if w[fSubst] > 0 && (len(exact) == 0 || substWithExact) {
+	if w[fSubst] > 0 && (len(exact) == 0 || (substWithExact && ix.w != nil)) {
 		qa := ix.labelAtoms(toks)
 		lookup := func(atoms []string, into *[]int32) {
 			vs := append([]string(nil), atoms...)
@@ -1162,7 +1162,7 @@ func (ix *index) search(q string, limit int) []hit {
 }
 
 // substWithExact looks for one-word variants of the query even when the
-// query itself is a label.
+// query itself is a label (occupations; skills keep the earlier rule).
 var substWithExact = true
 
 // nearLabels calls fn for the concepts with a label equal to the sorted
