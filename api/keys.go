@@ -50,6 +50,9 @@ type Principal struct {
 	Name       string
 	// limitKey identifies the key for rate limiting without the secret.
 	limitKey string
+	// keyID is the key's fingerprint in the audit log: the first
+	// keyIDLen hex digits of its SHA-256.
+	keyID string
 }
 
 // is reports whether the principal may act as one of roles; admin may act
@@ -205,7 +208,7 @@ func (ks *Keys) lookup(secret string) (*Principal, error) {
 		return nil, errNoKey
 	}
 	k := &ks.keys[found]
-	p := &Principal{Role: k.Role, EmployerID: k.EmployerID, Name: k.Name, limitKey: k.KeySHA256[:32]}
+	p := &Principal{Role: k.Role, EmployerID: k.EmployerID, Name: k.Name, limitKey: k.KeySHA256[:32], keyID: k.KeySHA256[:keyIDLen]}
 	if len(k.Regions) > 0 {
 		p.Regions = slices.Clone(k.Regions)
 		slices.Sort(p.Regions)

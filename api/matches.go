@@ -141,6 +141,16 @@ func (s *Server) answer(pr *Principal, a *MatchAnswer) *reply {
 	return &reply{status: http.StatusOK, raw: b}
 }
 
+// answerProfiles is answer for a vacancy-to-profiles match, with the
+// profile ids it shows for the audit log.
+func (s *Server) answerProfiles(c *gin.Context, pr *Principal, a *MatchAnswer) *reply {
+	r := s.answer(pr, a)
+	if s.audited(c, pr) {
+		r.viewed = matchProfileIDs(a.Results)
+	}
+	return r
+}
+
 // viewFor returns the answer as the principal may see it. Employers get
 // the employer view (see the package doc); the cached result is shared, so
 // it is copied, never changed.
@@ -187,7 +197,7 @@ func (s *Server) vacancyMatches(c *gin.Context, pr *Principal) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.answer(pr, a), nil
+	return s.answerProfiles(c, pr, a), nil
 }
 
 // profileMatches: GET /v1/profiles/{id}/matches (accountmanager of the
@@ -212,7 +222,12 @@ func (s *Server) profileMatches(c *gin.Context, pr *Principal) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.answer(pr, a), nil
+	r := s.answer(pr, a)
+	if s.audited(c, pr) {
+		// the answer is about this profile: its id is the view
+		r.viewed = []string{id}
+	}
+	return r, nil
 }
 
 // adhocMatches: POST /v1/matches (employer, accountmanager): the top-N
@@ -246,5 +261,5 @@ func (s *Server) adhocMatches(c *gin.Context, pr *Principal) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.answer(pr, a), nil
+	return s.answerProfiles(c, pr, a), nil
 }

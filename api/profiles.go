@@ -91,7 +91,11 @@ func (s *Server) getProfile(c *gin.Context, pr *Principal) (*reply, error) {
 	if !pr.inRegions(p.Municipality) {
 		return nil, matcher.ErrNotFound
 	}
-	return &reply{status: http.StatusOK, body: p, etag: etagOf(p)}, nil
+	r := &reply{status: http.StatusOK, body: p, etag: etagOf(p)}
+	if s.audited(c, pr) {
+		r.viewed = []string{id}
+	}
+	return r, nil
 }
 
 // deleteProfile: DELETE /v1/profiles/{id} (ingest); 204, then GET is 404.

@@ -174,7 +174,14 @@ func (s *Server) searchProfiles(c *gin.Context, pr *Principal) (*reply, error) {
 		}
 		ans.Results = append(ans.Results, SearchHit{ID: h.ID, Score: h.Score, Profile: h.Profile})
 	}
-	return &reply{status: http.StatusOK, body: ans}, nil
+	rep := &reply{status: http.StatusOK, body: ans}
+	if s.audited(c, pr) {
+		rep.viewed = make([]string, len(ans.Results))
+		for i, h := range ans.Results {
+			rep.viewed[i] = h.ID
+		}
+	}
+	return rep, nil
 }
 
 // searchVacancies: GET /v1/search/vacancies (accountmanager, employer:

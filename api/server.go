@@ -64,6 +64,13 @@ type Config struct {
 	Taxonomy TermSearcher
 	Keys     *Keys
 	Logger   *slog.Logger
+	// Audit receives one "profile_view" record (level Info) each time an
+	// accountmanager or admin key is shown profiles: GET /v1/profiles/{id},
+	// GET /v1/profiles/{id}/matches, the profile ids of
+	// GET /v1/vacancies/{id}/matches and POST /v1/matches, and the hits of
+	// GET /v1/search/profiles. nil means Logger. Every record carries
+	// "audit":true.
+	Audit *slog.Logger
 	// Metrics; nil creates them on a new registry.
 	Metrics *Metrics
 	// MaxBody bounds a single-document body (default DefaultMaxBody),
@@ -89,6 +96,7 @@ type Server struct {
 	g       *gin.Engine
 	m       *Metrics
 	log     *slog.Logger
+	audit   *slog.Logger
 	cache   matcher.ResultCache
 	limiter cache.Limiter
 	limits  map[string]cache.Limit
@@ -110,6 +118,9 @@ type routeInfo struct {
 func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Audit == nil {
+		cfg.Audit = cfg.Logger
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics(nil)
@@ -136,7 +147,7 @@ func New(cfg Config) *Server {
 	for r, l := range cfg.RateLimits {
 		limits[r] = l
 	}
-	s := &Server{cfg: cfg, m: cfg.Metrics, log: cfg.Logger, cache: cfg.Cache, limiter: cfg.Limiter, limits: limits}
+	s := &Server{cfg: cfg, m: cfg.Metrics, log: cfg.Logger, audit: cfg.Audit.With("audit", true), cache: cfg.Cache, limiter: cfg.Limiter, limits: limits}
 	s.ready.Store(!cfg.NotReady)
 	s.encoded, _ = lru.New[encodedKey, []byte](encodedEntries)
 
@@ -218,6 +229,9 @@ type reply struct {
 	body   any    // nil: no body
 	raw    []byte // the body already encoded as JSON (instead of body)
 	etag   string
+	// viewed are the profile ids the answer shows, set only when the
+	// principal is audited (see audited); handle writes the audit record.
+	viewed []string
 }
 
 type handlerFunc func(c *gin.Context, p *Principal) (*reply, error)
@@ -250,6 +264,7 @@ func (s *Server) handle(method, path string, h handlerFunc, roles ...string) {
 			s.fail(c, err)
 			return
 		}
+		s.auditView(c, p, r.viewed)
 		if r.etag != "" {
 			c.Header("ETag", r.etag)
 		}

@@ -34,6 +34,7 @@ type serveConfig struct {
 	cacheEntries                          int
 	cacheTTL                              time.Duration
 	logLevel                              string
+	auditLog                              string
 	shutdownTimeout                       time.Duration
 }
 
@@ -108,6 +109,7 @@ func parseServeFlags(args []string) (*serveConfig, error) {
 	fs.IntVar(&c.cacheEntries, "cache-entries", cache.DefaultEntries, "in-process match cache entries (the L1 in front of Redis)")
 	fs.DurationVar(&c.cacheTTL, "cache-ttl", 10*time.Minute, "backstop expiry of a cached match")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.auditLog, "audit-log", "", "file the audit records of profile views are appended to (unset: the main log, marked \"audit\":true)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long shutdown waits for in-flight requests")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: werkmatch serve [flags]\n\nEvery flag has an environment twin: --redis-url is %s, and so on; a flag on the command line wins.\n\n", envName("redis-url"))
@@ -192,6 +194,12 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 		tax = taxonomy.Builtin()
 	}
 
+	audit, closeAudit, err := openAuditLog(cfg.auditLog)
+	if err != nil {
+		return err
+	}
+	defer closeAudit()
+
 	metrics := api.NewMetrics(nil)
 	ix, err := index.Open(cfg.data, index.Options{
 		Locator:  locator,
@@ -232,7 +240,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	}
 	srv := api.New(api.Config{
 		Store: ix, Searcher: ix, Engine: engine, Cache: rc, CacheTTL: cfg.cacheTTL,
-		Limiter: limiter, RateLimits: limits, Taxonomy: tax, Keys: keys, Logger: log,
+		Limiter: limiter, RateLimits: limits, Taxonomy: tax, Keys: keys, Logger: log, Audit: audit,
 		Metrics: metrics, MaxBody: cfg.maxBody, MaxBulkBody: cfg.maxBulkBody, NotReady: true,
 	})
 
@@ -294,6 +302,21 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	}
 	log.Info("http server stopped")
 	return nil
+}
+
+// openAuditLog opens the --audit-log file for appending (created 0600:
+// it names who looked at which profiles). Its records are JSON at level
+// info whatever --log-level says. No file: nil, and the api writes the
+// records to the main log.
+func openAuditLog(path string) (*slog.Logger, func(), error) {
+	if path == "" {
+		return nil, func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--audit-log: %w", err)
+	}
+	return slog.New(slog.NewJSONHandler(f, nil)), func() { _ = f.Close() }, nil
 }
 
 func loadKeys(cfg *serveConfig) (*api.Keys, error) {
