@@ -35,6 +35,16 @@
 // appear in any match answer (a hard filter of the core). A test walks
 // every employer response and fails on any field outside this view.
 //
+// # Audit log
+//
+// Each time an accountmanager or admin key is shown profiles (a profile,
+// a profile's matches, the profiles of a match answer, profile search
+// hits) one "profile_view" record goes to Config.Audit (default: Logger,
+// marked "audit":true): time, request id, the key's fingerprint (first 12
+// hex digits of its SHA-256) and name, role, method, route template and
+// the profile ids. Never the key, a body, a query string or other profile
+// fields.
+//
 // # Writes
 //
 // A write is validated (400 with field errors), checked for personal data
