@@ -93,6 +93,7 @@ func TestLearn(t *testing.T) {
 	if v := os.Getenv("LEARN_T5"); v != "" {
 		t5, _ = strconv.ParseFloat(v, 64)
 	}
+	nonneg := os.Getenv("LEARN_NONNEG") != ""
 	frozen := map[int]bool{}
 	for _, n := range strings.Split(os.Getenv("LEARN_OFF"), ",") {
 		for i, fn := range featNames {
@@ -129,6 +130,9 @@ func TestLearn(t *testing.T) {
 				cur := w[i]
 				cands := []float64{0, cur * 0.5, cur * 0.8, cur * 1.25, cur * 2, cur + 0.02, cur - 0.02, cur + 0.1, cur - 0.1, cur + 0.3, cur - 0.3, 0.05, 0.2, 1, -0.05, -0.2}
 				for _, v := range cands {
+					if v < 0 && nonneg {
+						continue
+					}
 					w2 := w
 					w2[i] = v
 					if o := obj(w2); o > best+1e-9 {
