@@ -3,6 +3,7 @@
 package taxonomy
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -61,6 +62,7 @@ func TestDiag(t *testing.T) {
 	ambiguous, n := 0, 0
 	cat := map[string][4]int{}
 	sameGroup := map[string]int{}
+	cm := map[string]int{}
 	dm := map[string]int{}
 	for i, qq := range qs {
 		hs := tx.occIdx.search(qq.label, 10)
@@ -101,6 +103,21 @@ func TestDiag(t *testing.T) {
 		cat[c] = v
 		if len(hs) > 0 && hs[0].doc == qq.occ {
 			continue
+		}
+		if c == "C-other" {
+			r := 0
+			for j, h := range hs {
+				if h.doc == qq.occ {
+					r = j + 1
+				}
+			}
+			inGroup := false
+			for _, e := range ex0 {
+				if tx.occIdx.group[e] == tx.occIdx.group[qq.occ] {
+					inGroup = true
+				}
+			}
+			cm[fmt.Sprintf("rank%d/group%v", r, inGroup)]++
 		}
 		if c == "D-none" {
 			r, oc := 0, -1.0
@@ -155,6 +172,7 @@ func TestDiag(t *testing.T) {
 		t.Logf("%q want %q:%s", qq.label, tx.occs[qq.occ].label, b.String())
 	}
 	t.Logf("D misses: %v", dm)
+	t.Logf("C misses: %v", cm)
 	t.Logf("first answer wrong but in the own ISCO group: %v", sameGroup)
 	t.Logf("categories (n, top1, top5, own related to first): %v", cat)
 	t.Logf("misses %d, of which the query is exactly another concept's label: %d", n, ambiguous)

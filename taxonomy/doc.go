@@ -51,7 +51,9 @@
 // the query in several forms. Tried without gain: a prior on the number
 // of labels and BM25 over the description (left at weight 0 by the fit),
 // unweighted coverage, concepts brought into play by rare description
-// words, a softmax (listwise) fit. A query costs about 0.15 ms of CPU (p99 about 0.45 ms) on the
+// words, a query equal to an ISCO group label, a softmax (listwise) fit,
+// separate weights for queries that are labels (better on seeds 1-2 only).
+// A query costs about 0.18 ms of CPU (p99 about 0.6 ms) on the
 // full ESCO occupation set.
 //
 // # Evaluation
