@@ -1,7 +1,7 @@
 package api
 
 import (
-	"errors"
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -30,51 +30,41 @@ func checkProfile(p *matcher.Profile, pathID string, pr *Principal) error {
 	return nil
 }
 
-// putProfile: PUT /v1/profiles/{id} (ingest). Durable in the store, then
-// in the core, then cached answers invalidated; 201 new, 200 replaced.
+// profileKind is how the write handlers treat profiles.
+func (s *Server) profileKind() *docKind[*matcher.Profile] {
+	return &docKind[*matcher.Profile]{
+		name:    "profile",
+		check:   checkProfile,
+		visible: s.visibleProfile,
+		get: func(ctx context.Context, id string) (*matcher.Profile, error) {
+			return storeGet(s.cfg.Store.GetProfile(ctx, id))
+		},
+		put: func(ctx context.Context, p *matcher.Profile) error {
+			return s.cfg.Store.PutProfiles(ctx, []*matcher.Profile{p})
+		},
+		del: func(ctx context.Context, id string) error {
+			return s.cfg.Store.DeleteProfile(ctx, id)
+		},
+		apply: func(d *matcher.Profile) { s.cfg.Engine.UpsertProfile(d) },
+		drop:  func(id string) { s.cfg.Engine.DeleteProfile(id) },
+	}
+}
+
+// visibleProfile reports whether profile id is in the core; one outside
+// the principal's regions is 404.
+func (s *Server) visibleProfile(pr *Principal, id string) (bool, error) {
+	muni, ok := s.cfg.Engine.ProfileMunicipality(id)
+	if ok && !pr.inRegions(muni) {
+		return false, matcher.ErrNotFound
+	}
+	return ok, nil
+}
+
+// putProfile: PUT /v1/profiles/{id} (ingest, within its regions).
+// Durable in the store, then in the core, then cached answers
+// invalidated; 201 new, 200 replaced.
 func (s *Server) putProfile(c *gin.Context, pr *Principal) (*reply, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return nil, err
-	}
-	p := new(matcher.Profile)
-	if err := decodeJSON(c, s.cfg.MaxBody, p); err != nil {
-		return nil, err
-	}
-	if err := checkProfile(p, id, pr); err != nil {
-		return nil, err
-	}
-	defer s.lock("profile", id)()
-	muni, existed := s.cfg.Engine.ProfileMunicipality(id)
-	if existed && !pr.inRegions(muni) {
-		return nil, matcher.ErrNotFound
-	}
-	if c.GetHeader("If-Match") != "" {
-		cur := ""
-		if existed {
-			old, err := storeGet(s.cfg.Store.GetProfile(c, id))
-			if err != nil && !errors.Is(err, matcher.ErrNotFound) {
-				return nil, err
-			}
-			if old != nil {
-				cur = etagOf(old)
-			}
-		}
-		if err := ifMatch(c, cur); err != nil {
-			return nil, err
-		}
-	}
-	ctx := durable(c)
-	if err := s.cfg.Store.PutProfiles(ctx, []*matcher.Profile{p}); err != nil {
-		return nil, storeErr(err)
-	}
-	s.cfg.Engine.UpsertProfile(p)
-	s.cache.Invalidate(ctx)
-	status := http.StatusCreated
-	if existed {
-		status = http.StatusOK
-	}
-	return &reply{status: status, body: p, etag: etagOf(p)}, nil
+	return putDoc(s, c, pr, s.profiles, new(matcher.Profile))
 }
 
 // getProfile: GET /v1/profiles/{id} (ingest, accountmanager of its
@@ -99,32 +89,7 @@ func (s *Server) getProfile(c *gin.Context, pr *Principal) (*reply, error) {
 }
 
 // deleteProfile: DELETE /v1/profiles/{id} (ingest); 204, then GET is 404.
+// If-Match on a profile that is not stored is 409.
 func (s *Server) deleteProfile(c *gin.Context, pr *Principal) (*reply, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return nil, err
-	}
-	defer s.lock("profile", id)()
-	if muni, ok := s.cfg.Engine.ProfileMunicipality(id); ok && !pr.inRegions(muni) {
-		return nil, matcher.ErrNotFound
-	}
-	if c.GetHeader("If-Match") != "" {
-		old, err := storeGet(s.cfg.Store.GetProfile(c, id))
-		if err != nil {
-			if errors.Is(err, matcher.ErrNotFound) {
-				return nil, matcher.ErrConflict
-			}
-			return nil, err
-		}
-		if err := ifMatch(c, etagOf(old)); err != nil {
-			return nil, err
-		}
-	}
-	ctx := durable(c)
-	if err := s.cfg.Store.DeleteProfile(ctx, id); err != nil {
-		return nil, storeErr(err)
-	}
-	s.cfg.Engine.DeleteProfile(id)
-	s.cache.Invalidate(ctx)
-	return &reply{status: http.StatusNoContent}, nil
+	return deleteDoc(s, c, pr, s.profiles)
 }

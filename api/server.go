@@ -103,7 +103,10 @@ type Server struct {
 	ready   atomic.Bool
 	locks   [256]sync.Mutex
 	routes  []routeInfo
-	encoded *lru.Cache[encodedKey, []byte] // see answer
+	// how the write handlers treat each kind of document
+	profiles  *docKind[*matcher.Profile]
+	vacancies *docKind[*matcher.Vacancy]
+	encoded   *lru.Cache[encodedKey, []byte] // see answer
 }
 
 // encodedEntries bounds the kept encodings of cached match answers.
@@ -149,6 +152,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, m: cfg.Metrics, log: cfg.Logger, audit: cfg.Audit.With("audit", true), cache: cfg.Cache, limiter: cfg.Limiter, limits: limits}
 	s.ready.Store(!cfg.NotReady)
+	s.profiles, s.vacancies = s.profileKind(), s.vacancyKind()
 	s.encoded, _ = lru.New[encodedKey, []byte](encodedEntries)
 
 	var cs cacheStatser

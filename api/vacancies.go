@@ -1,7 +1,7 @@
 package api
 
 import (
-	"errors"
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -38,55 +38,37 @@ func (s *Server) ownVacancy(pr *Principal, id string) (exists bool, err error) {
 	return ok, nil
 }
 
+// vacancyKind is how the write handlers treat vacancies.
+func (s *Server) vacancyKind() *docKind[*matcher.Vacancy] {
+	return &docKind[*matcher.Vacancy]{
+		name: "vacancy",
+		check: func(v *matcher.Vacancy, pathID string, pr *Principal) error {
+			if v.ID == "" {
+				v.ID = pathID
+			} else if v.ID != pathID {
+				return fieldError("id", "must equal the id in the path")
+			}
+			return checkVacancy(v, pr)
+		},
+		visible:   s.ownVacancy,
+		mustExist: true,
+		get: func(ctx context.Context, id string) (*matcher.Vacancy, error) {
+			return storeGet(s.cfg.Store.GetVacancy(ctx, id))
+		},
+		put: func(ctx context.Context, v *matcher.Vacancy) error {
+			return s.cfg.Store.PutVacancies(ctx, []*matcher.Vacancy{v})
+		},
+		del: func(ctx context.Context, id string) error {
+			return s.cfg.Store.DeleteVacancy(ctx, id)
+		},
+		apply: func(d *matcher.Vacancy) { s.cfg.Engine.UpsertVacancy(d) },
+		drop:  func(id string) { s.cfg.Engine.DeleteVacancy(id) },
+	}
+}
+
 // putVacancy: PUT /v1/vacancies/{id} (own employer, accountmanager).
 func (s *Server) putVacancy(c *gin.Context, pr *Principal) (*reply, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return nil, err
-	}
-	v := new(matcher.Vacancy)
-	if err := decodeJSON(c, s.cfg.MaxBody, v); err != nil {
-		return nil, err
-	}
-	if v.ID == "" {
-		v.ID = id
-	} else if v.ID != id {
-		return nil, fieldError("id", "must equal the id in the path")
-	}
-	if err := checkVacancy(v, pr); err != nil {
-		return nil, err
-	}
-	defer s.lock("vacancy", id)()
-	existed, err := s.ownVacancy(pr, id)
-	if err != nil {
-		return nil, err
-	}
-	if c.GetHeader("If-Match") != "" {
-		cur := ""
-		if existed {
-			old, err := storeGet(s.cfg.Store.GetVacancy(c, id))
-			if err != nil && !errors.Is(err, matcher.ErrNotFound) {
-				return nil, err
-			}
-			if old != nil {
-				cur = etagOf(old)
-			}
-		}
-		if err := ifMatch(c, cur); err != nil {
-			return nil, err
-		}
-	}
-	ctx := durable(c)
-	if err := s.cfg.Store.PutVacancies(ctx, []*matcher.Vacancy{v}); err != nil {
-		return nil, storeErr(err)
-	}
-	s.cfg.Engine.UpsertVacancy(v)
-	s.cache.Invalidate(ctx)
-	status := http.StatusCreated
-	if existed {
-		status = http.StatusOK
-	}
-	return &reply{status: status, body: v, etag: etagOf(v)}, nil
+	return putDoc(s, c, pr, s.vacancies, new(matcher.Vacancy))
 }
 
 // getVacancy: GET /v1/vacancies/{id} (owner employer, accountmanager).
@@ -109,34 +91,7 @@ func (s *Server) getVacancy(c *gin.Context, pr *Principal) (*reply, error) {
 }
 
 // deleteVacancy: DELETE /v1/vacancies/{id} (owner employer,
-// accountmanager); 204.
+// accountmanager); 204. A vacancy the core does not hold is 404.
 func (s *Server) deleteVacancy(c *gin.Context, pr *Principal) (*reply, error) {
-	id, err := pathID(c)
-	if err != nil {
-		return nil, err
-	}
-	defer s.lock("vacancy", id)()
-	exists, err := s.ownVacancy(pr, id)
-	if err != nil {
-		return nil, err
-	}
-	if !exists {
-		return nil, matcher.ErrNotFound
-	}
-	if c.GetHeader("If-Match") != "" {
-		old, err := storeGet(s.cfg.Store.GetVacancy(c, id))
-		if err != nil {
-			return nil, err
-		}
-		if err := ifMatch(c, etagOf(old)); err != nil {
-			return nil, err
-		}
-	}
-	ctx := durable(c)
-	if err := s.cfg.Store.DeleteVacancy(ctx, id); err != nil {
-		return nil, storeErr(err)
-	}
-	s.cfg.Engine.DeleteVacancy(id)
-	s.cache.Invalidate(ctx)
-	return &reply{status: http.StatusNoContent}, nil
+	return deleteDoc(s, c, pr, s.vacancies)
 }
