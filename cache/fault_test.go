@@ -47,7 +47,7 @@ func TestRedisFault(t *testing.T) {
 	ctx := context.Background()
 
 	var (
-		w       world
+		w       faultWorld
 		maxCall atomic.Int64 // nanoseconds
 		calls   atomic.Int64
 		stop    = make(chan struct{})
@@ -67,7 +67,6 @@ func TestRedisFault(t *testing.T) {
 	}
 	for i := range 4 {
 		wg.Go(func() {
-			c := replicas[i%2]
 			for j := 0; ; j++ {
 				select {
 				case <-stop:
@@ -75,9 +74,9 @@ func TestRedisFault(t *testing.T) {
 				default:
 				}
 				if j%8 == 7 {
-					timed(func() { w.write(ctx, c) })
+					timed(func() { w.write(ctx, replicas, i%2) })
 				} else {
-					timed(func() { w.read(ctx, c, fmt.Sprint("k", j%4)) })
+					timed(func() { w.read(ctx, replicas, i%2, fmt.Sprint("k", j%4)) })
 				}
 				time.Sleep(time.Millisecond)
 			}
@@ -93,9 +92,15 @@ func TestRedisFault(t *testing.T) {
 				_, gen, _ := r.Get(ctx, key)
 				r.Put(ctx, key, gen, result(int(w.version.Load())), time.Minute)
 			}
-			// A write may slip in between: any hit will do.
-			_, _, ok := replicas[1].Get(ctx, key)
-			return ok
+			// A write may slip in between: then the next probe tries
+			// again. Both replicas must be caching: their breakers
+			// need not close at the same moment.
+			for _, r := range replicas {
+				if _, _, ok := r.Get(ctx, key); !ok {
+					return false
+				}
+			}
+			return true
 		})
 	}
 
@@ -123,6 +128,7 @@ func TestRedisFault(t *testing.T) {
 	if n := w.stale.Load(); n != 0 {
 		t.Errorf("%d stale answers", n)
 	}
+	t.Logf("%d older answers served by one replica while the other could not reach Redis with its writes (documented)", w.excused.Load())
 	m := time.Duration(maxCall.Load())
 	t.Logf("%d calls, slowest %s", calls.Load(), m)
 	if m > 500*time.Millisecond {
@@ -184,4 +190,52 @@ func TestRedisDirtyAfterOutage(t *testing.T) {
 	a.Put(ctx, "k", g, result(2), time.Minute)
 	mustHit(t, b, "k", 2)
 	mustHit(t, a, "k", 2)
+}
+
+// faultWorld is world for two replicas whose outages need not end at the
+// same moment. The guarantee checked always: a replica never serves a
+// result older than a write acknowledged through itself. Across
+// replicas, a write acknowledged while its replica cannot reach Redis
+// cannot reach the other replica until that replica's bump lands (see
+// Redis); an older answer on the other replica is counted as excused
+// only while the writing replica is not up, and as stale otherwise.
+type faultWorld struct {
+	version atomic.Int64
+	acked   [2]atomic.Int64 // highest version acknowledged through replica i
+	stale   atomic.Int64
+	excused atomic.Int64
+}
+
+func raise(a *atomic.Int64, v int64) {
+	for {
+		c := a.Load()
+		if c >= v || a.CompareAndSwap(c, v) {
+			return
+		}
+	}
+}
+
+func (w *faultWorld) write(ctx context.Context, rs []*Redis, i int) {
+	v := w.version.Add(1)
+	rs[i].Invalidate(ctx)
+	raise(&w.acked[i], v)
+}
+
+func (w *faultWorld) read(ctx context.Context, rs []*Redis, i int, key string) {
+	own, other := w.acked[i].Load(), w.acked[1-i].Load()
+	otherUp := rs[1-i].State() == StateUp
+	res, gen, ok := rs[i].Get(ctx, key)
+	if !ok {
+		rs[i].Put(ctx, key, gen, result(int(w.version.Load())), time.Minute)
+		return
+	}
+	got := int64(res.Considered)
+	switch {
+	case got < own:
+		w.stale.Add(1)
+	case got < other && otherUp && rs[1-i].State() == StateUp:
+		w.stale.Add(1)
+	case got < other:
+		w.excused.Add(1)
+	}
 }
