@@ -388,6 +388,9 @@ func load(ctx context.Context, cfg *serveConfig, log *slog.Logger, ix *index.Ind
 		return err
 	}
 	engine.UpsertVacancies(vs)
+	// Fold the load's pending changes into fresh bases, so that queries
+	// start from the leanest tables and exact skill weights.
+	engine.Compact()
 	np, nv := engine.Counts()
 	log.Info("core loaded", "profiles", np, "vacancies", nv, "took", time.Since(t0).Round(time.Millisecond).String())
 	return nil
