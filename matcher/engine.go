@@ -182,8 +182,6 @@ func (e *Engine) Compact() {
 	e.vac.compactNow()
 }
 
-func (e *Engine) compact() { e.Compact() }
-
 // qopts are a validated Query.
 type qopts struct {
 	limit int

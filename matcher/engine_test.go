@@ -198,7 +198,7 @@ func TestHardFilters(t *testing.T) {
 				e.UpsertVacancy(v)
 				for _, compacted := range []bool{false, true} {
 					if compacted {
-						e.compact()
+						e.Compact()
 					}
 					got := len(match(t, e, v, q).Results) == 1
 					if got != c.want {
@@ -294,7 +294,7 @@ func TestComponents(t *testing.T) {
 			e := newTestEngine(fakeTax{})
 			e.UpsertProfiles([]*Profile{p})
 			e.UpsertVacancy(v)
-			e.compact() // idf from this one profile
+			e.Compact() // idf from this one profile
 			res := match(t, e, v, Query{})
 			if len(res.Results) != 1 {
 				t.Fatalf("got %d results", len(res.Results))
@@ -384,7 +384,7 @@ func TestTiesBreakOnID(t *testing.T) {
 	e.UpsertProfile(worse)
 	for _, compacted := range []bool{false, true} {
 		if compacted {
-			e.compact()
+			e.Compact()
 		}
 		got := strings.Join(ids(match(t, e, baseVacancy(), Query{})), ",")
 		if got != "p-a,p-b,p-c,p-d,p-0" {

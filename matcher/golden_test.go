@@ -28,7 +28,7 @@ func TestGoldenRanking(t *testing.T) {
 	for _, p := range ps[300:] { // through the delta
 		e.UpsertProfile(p)
 	}
-	e.compact() // idf from all 400
+	e.Compact() // idf from all 400
 	var vs []*Vacancy
 	for i := range 80 {
 		v := g.Vacancy(i)
@@ -93,7 +93,7 @@ func TestGoldenRanking(t *testing.T) {
 	e = g.engine(1)
 	e.UpsertProfiles(ps)
 	e.UpsertVacancies(vs)
-	e.compact()
+	e.Compact()
 	for _, v := range vs[:12] {
 		res, _ := e.MatchVacancyID(ctx, v.ID, Query{Limit: 15})
 		var c strings.Builder

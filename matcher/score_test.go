@@ -159,8 +159,8 @@ func TestBatchedLoadMatchesBulk(t *testing.T) {
 		batched.UpsertProfiles(ps[i:min(i+700, len(ps))])
 	}
 	batched.UpsertProfiles(ps[3000:4000])
-	bulk.compact()
-	batched.compact()
+	bulk.Compact()
+	batched.Compact()
 	if a, _ := bulk.Counts(); a != len(ps) {
 		t.Fatalf("bulk holds %d", a)
 	}
