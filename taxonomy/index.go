@@ -234,10 +234,18 @@ func buildIndex(docs []document, w *weights) *index {
 		ix.memo = nil
 		ix.lab.fold, ix.all.fold = foldToken, foldToken
 	}()
+	// Each label is tokenised once, here, for all the passes below.
+	labelToks := make([][][]string, len(docs))
+	for di, d := range docs {
+		labelToks[di] = make([][]string, len(d.labels))
+		for li, l := range d.labels {
+			labelToks[di][li] = tokenize(l.text)
+		}
+	}
 	// Pass 1: the vocabulary of label tokens, for compound splitting.
-	for _, d := range docs {
-		for _, l := range d.labels {
-			for _, tok := range tokenize(l.text) {
+	for _, dt := range labelToks {
+		for _, lt := range dt {
+			for _, tok := range lt {
 				if len(tok) >= 3 {
 					ix.lab.add(tok)
 					ix.all.add(tok)
@@ -273,8 +281,8 @@ func buildIndex(docs []document, w *weights) *index {
 	for di, d := range docs {
 		seen := map[string]bool{}
 		var docAtoms [][]string
-		for _, l := range d.labels {
-			toks := tokenize(l.text)
+		for li, l := range d.labels {
+			toks := labelToks[di][li]
 			if len(toks) == 0 {
 				continue
 			}
@@ -371,7 +379,7 @@ func buildIndex(docs []document, w *weights) *index {
 		ix.labelNorm[li] = norm
 	}
 	ix.buildLM(labels2lm(labels, func(l labelFeats) (int32, []feature) { return l.doc, l.fs }), len(docs))
-	ix.buildNgrams(docs)
+	ix.buildNgrams(labelToks)
 	ix.finishDescriptions(len(docs))
 	ix.group = make([]int32, len(docs))
 	ix.related = make([][]int32, len(docs))
@@ -1246,14 +1254,13 @@ func gramCounts(toks []string) map[string]int {
 
 // buildNgrams indexes the labels' character trigrams (in label order, the
 // order buildIndex numbered them).
-func (ix *index) buildNgrams(docs []document) {
+func (ix *index) buildNgrams(labelToks [][][]string) {
 	var all []map[string]int
 	df := map[string]int{}
-	docGrams := make([]map[string]int, len(docs))
-	for di, d := range docs {
+	docGrams := make([]map[string]int, len(labelToks))
+	for di, dt := range labelToks {
 		dg := map[string]int{}
-		for _, l := range d.labels {
-			toks := tokenize(l.text)
+		for _, toks := range dt {
 			if len(toks) == 0 {
 				continue
 			}
@@ -1284,7 +1291,7 @@ func (ix *index) buildNgrams(docs []document) {
 		}
 		ix.ngNorm[li] = float32(math.Sqrt(ss))
 	}
-	ix.docNgNorm = make([]float32, len(docs))
+	ix.docNgNorm = make([]float32, len(labelToks))
 	for di, m := range docGrams {
 		var ss float64
 		for g, c := range m {
