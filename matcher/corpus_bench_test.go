@@ -115,6 +115,30 @@ func latency(b *testing.B, lat, cpu []time.Duration) {
 	report(cpu, "cpu-ms")
 }
 
+// runQueries times query(i) for i = 0, 1, ... on a locked OS thread and
+// reports latency percentiles and candidates scored per query.
+func runQueries(b *testing.B, query func(i int) (*matcher.MatchResult, error)) {
+	b.Helper()
+	lat := make([]time.Duration, 0, 4096)
+	cpu := make([]time.Duration, 0, 4096)
+	scored := 0
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		t0, c0 := time.Now(), threadCPU()
+		res, err := query(i)
+		lat = append(lat, time.Since(t0))
+		cpu = append(cpu, threadCPU()-c0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		scored += res.Scored
+	}
+	latency(b, lat, cpu)
+	b.ReportMetric(float64(scored)/float64(len(lat)), "scored/op")
+}
+
 func BenchmarkCorpusMatchVacancy(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("profiles=%d", n), func(b *testing.B) {
@@ -128,24 +152,9 @@ func BenchmarkCorpusMatchVacancy(b *testing.B) {
 				vs[i].Status, vs[i].ClosesAt = matcher.StatusOpen, ""
 			}
 			ctx := context.Background()
-			lat := make([]time.Duration, 0, 4096)
-			cpu := make([]time.Duration, 0, 4096)
-			scored := 0
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				t0, c0 := time.Now(), threadCPU()
-				res, err := s.engine.MatchVacancy(ctx, vs[i%len(vs)], matcher.Query{Limit: 20})
-				lat = append(lat, time.Since(t0))
-				cpu = append(cpu, threadCPU()-c0)
-				if err != nil {
-					b.Fatal(err)
-				}
-				scored += res.Scored
-			}
-			latency(b, lat, cpu)
-			b.ReportMetric(float64(scored)/float64(len(lat)), "scored/op")
+			runQueries(b, func(i int) (*matcher.MatchResult, error) {
+				return s.engine.MatchVacancy(ctx, vs[i%len(vs)], matcher.Query{Limit: 20})
+			})
 			b.ReportMetric(s.bytes, "B/profile")
 			b.ReportMetric(s.load.Seconds(), "load-s")
 		})
@@ -164,24 +173,9 @@ func BenchmarkCorpusMatchProfile(b *testing.B) {
 				ids[i] = fmt.Sprintf("p%07d", i*37)
 			}
 			ctx := context.Background()
-			lat := make([]time.Duration, 0, 4096)
-			cpu := make([]time.Duration, 0, 4096)
-			scored := 0
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				t0, c0 := time.Now(), threadCPU()
-				res, err := s.engine.MatchProfileID(ctx, ids[i%len(ids)], matcher.Query{Limit: 20})
-				lat = append(lat, time.Since(t0))
-				cpu = append(cpu, threadCPU()-c0)
-				if err != nil {
-					b.Fatal(err)
-				}
-				scored += res.Scored
-			}
-			latency(b, lat, cpu)
-			b.ReportMetric(float64(scored)/float64(len(lat)), "scored/op")
+			runQueries(b, func(i int) (*matcher.MatchResult, error) {
+				return s.engine.MatchProfileID(ctx, ids[i%len(ids)], matcher.Query{Limit: 20})
+			})
 		})
 	}
 }
