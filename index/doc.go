@@ -44,7 +44,8 @@
 //
 // Group commit, not the mode, is what buys throughput (64 writes per fsync
 // at 64 writers); unsafe_batch gains nothing measurable under concurrent
-// load and has two costs: a persist error makes scorch hold the callbacks
+// load and has two costs, so it was removed from the code (these figures
+// are its record): a persist error makes scorch hold the callbacks
 // for a later retry instead of calling them with the error (callers would
 // hang rather than get ErrUnavailable), and SetInternal (mapping version,
 // synonym state) would no longer be durable when it returns.

@@ -44,10 +44,6 @@ type Options struct {
 	FaultHook func() error
 	// Logger receives operational messages (never document text).
 	Logger *slog.Logger
-
-	// unsafeBatch switches to scorch's unsafe_batch mode with a persisted
-	// callback; kept for the durability-mode benchmark only.
-	unsafeBatch bool
 }
 
 // Index is the durable store and search of profiles and vacancies: one
@@ -216,18 +212,11 @@ type kindIndex struct {
 	reqs    chan *request
 	stopped chan struct{} // closed when the committer has exited
 	synN    int           // number of synonym documents in the index
-
-	inflight chan struct{}  // unsafe_batch mode: bounds batches awaiting persistence
-	waiters  sync.WaitGroup // unsafe_batch mode: goroutines awaiting persistence
 }
 
-func scorchConfig(opts *Options) map[string]interface{} {
-	cfg := map[string]interface{}{}
-	if opts.unsafeBatch {
-		cfg["unsafe_batch"] = true
-	}
-	return cfg
-}
+// scorchConfig is the default scorch mode, in which Batch returns only
+// once the batch is on disk (see the package doc).
+func scorchConfig(*Options) map[string]interface{} { return map[string]interface{}{} }
 
 func openKind(path, kind string, opts *Options) (*kindIndex, error) {
 	m, err := newMapping(kind)
@@ -260,8 +249,6 @@ func openKind(path, kind string, opts *Options) (*kindIndex, error) {
 		idx:     idx,
 		reqs:    make(chan *request, 1024),
 		stopped: make(chan struct{}),
-
-		inflight: make(chan struct{}, 4),
 	}
 	if err := k.syncSynonyms(opts.Synonyms); err != nil {
 		_ = idx.Close()

@@ -23,21 +23,17 @@ func benchProfile(i int64) *matcher.Profile {
 }
 
 // BenchmarkPut measures durable single-profile puts from concurrent
-// writers (RunParallel with -cpu × parallelism goroutines), in the default
-// scorch mode and in unsafe_batch mode with the persisted callback. Each
+// writers (RunParallel with -cpu × parallelism goroutines). Each
 // Put returns only after its batch is on disk. Reported: profiles/s and the
 // mean commit (batch) latency.
 //
 //	go test ./index -run '^$' -bench Put -benchtime 2000x
 func BenchmarkPut(b *testing.B) {
-	for _, mode := range []struct {
-		name   string
-		unsafe bool
-	}{{"default", false}, {"unsafe_batch", true}} {
+	{
 		for _, par := range []int{1, 8, 32} {
-			b.Run(fmt.Sprintf("%s/writers=%dxCPU", mode.name, par), func(b *testing.B) {
+			b.Run(fmt.Sprintf("default/writers=%dxCPU", par), func(b *testing.B) {
 				var commits, commitNs, docs atomic.Int64
-				ix, err := Open(b.TempDir(), Options{Locator: geo.New(), unsafeBatch: mode.unsafe,
+				ix, err := Open(b.TempDir(), Options{Locator: geo.New(),
 					OnCommit: func(_ string, n int, d time.Duration) {
 						commits.Add(1)
 						docs.Add(int64(n))
@@ -74,16 +70,13 @@ func BenchmarkPut(b *testing.B) {
 }
 
 // BenchmarkPutBulk measures durable puts of 2000-profile requests from 2
-// concurrent writers (the bulk import path), in both scorch modes.
+// concurrent writers (the bulk import path).
 // cpu-µs/profile is the process's CPU time per profile: steadier than
 // wall time on a shared machine.
 func BenchmarkPutBulk(b *testing.B) {
-	for _, mode := range []struct {
-		name   string
-		unsafe bool
-	}{{"default", false}, {"unsafe_batch", true}} {
-		b.Run(mode.name, func(b *testing.B) {
-			ix, err := Open(b.TempDir(), Options{Locator: geo.New(), unsafeBatch: mode.unsafe})
+	{
+		b.Run("default", func(b *testing.B) {
+			ix, err := Open(b.TempDir(), Options{Locator: geo.New()})
 			if err != nil {
 				b.Fatal(err)
 			}

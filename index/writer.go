@@ -74,7 +74,6 @@ func (k *kindIndex) close() error {
 // queue up, so under load each fsync carries many writes (group commit).
 func (k *kindIndex) committer() {
 	defer close(k.stopped)
-	defer k.waiters.Wait()
 	var (
 		pending []*request
 		timer   = time.NewTimer(time.Hour)
@@ -184,54 +183,28 @@ func (k *kindIndex) commit(reqs []*request, n int) {
 		}
 		live = append(live, r)
 	}
-	finish := func(err error) {
-		if err != nil {
-			err = fmt.Errorf("index: commit %s batch: %w: %w", k.kind, matcher.ErrUnavailable, err)
-			k.opts.Logger.Error("index: commit failed", "kind", k.kind, "writes", n, "err", err)
-			for _, r := range reqs[reached:] {
-				r.done <- err
-			}
-		}
-		for _, r := range live {
+	if err == nil && len(live) > 0 && k.opts.FaultHook != nil {
+		err = k.opts.FaultHook()
+	}
+	if err == nil && len(live) > 0 {
+		// Default scorch mode: Batch returns once the persister has
+		// written and fsynced the segment and committed the root (see the
+		// package doc for the unsafe_batch figures behind this choice).
+		err = k.idx.Batch(b)
+	}
+	if err != nil {
+		err = fmt.Errorf("index: commit %s batch: %w: %w", k.kind, matcher.ErrUnavailable, err)
+		k.opts.Logger.Error("index: commit failed", "kind", k.kind, "writes", n, "err", err)
+		for _, r := range reqs[reached:] {
 			r.done <- err
 		}
-		if k.opts.OnCommit != nil && len(live) > 0 {
-			k.opts.OnCommit(k.kind, n, time.Since(start))
-		}
 	}
-	if err != nil || len(live) == 0 {
-		finish(err)
-		return
+	for _, r := range live {
+		r.done <- err
 	}
-	if k.opts.FaultHook != nil {
-		if err := k.opts.FaultHook(); err != nil {
-			finish(err)
-			return
-		}
+	if k.opts.OnCommit != nil && len(live) > 0 {
+		k.opts.OnCommit(k.kind, n, time.Since(start))
 	}
-	if !k.opts.unsafeBatch {
-		// Default scorch mode: Batch returns once the persister has
-		// written and fsynced the segment and committed the root.
-		finish(k.idx.Batch(b))
-		return
-	}
-	// unsafe_batch: Batch returns once the batch is visible; the persisted
-	// callback fires after it is on disk. The committer goes on with the
-	// next batch meanwhile (bounded), so the persister can fold several
-	// batches into one fsync.
-	persisted := make(chan error, 1)
-	b.SetPersistedCallback(func(err error) { persisted <- err })
-	if err := k.idx.Batch(b); err != nil {
-		finish(err)
-		return
-	}
-	k.inflight <- struct{}{}
-	k.waiters.Add(1)
-	go func() {
-		defer k.waiters.Done()
-		finish(<-persisted)
-		<-k.inflight
-	}()
 }
 
 // exists reports whether a document with this id is stored.
