@@ -81,7 +81,7 @@ func (s *Server) getProfile(c *gin.Context, pr *Principal) (*reply, error) {
 	if !pr.inRegions(p.Municipality) {
 		return nil, matcher.ErrNotFound
 	}
-	r := &reply{status: http.StatusOK, body: p, etag: etagOf(p)}
+	r := docReply(http.StatusOK, p)
 	if s.audited(c, pr) {
 		r.viewed = []string{id}
 	}

@@ -346,8 +346,22 @@ func etagOf(v any) string {
 	if err != nil {
 		return ""
 	}
+	return etagOfJSON(b)
+}
+
+func etagOfJSON(b []byte) string {
 	sum := sha256.Sum256(b)
 	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// docReply answers with a document and its ETag, encoding the document
+// once for both. One that cannot be encoded is left to writeJSON (500).
+func docReply(status int, v any) *reply {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return &reply{status: status, body: v}
+	}
+	return &reply{status: status, raw: b, etag: etagOfJSON(b)}
 }
 
 // ifMatch checks an If-Match header against the current ETag (cur is ""

@@ -87,7 +87,7 @@ func (s *Server) getVacancy(c *gin.Context, pr *Principal) (*reply, error) {
 	if pr.Role == RoleEmployer && v.EmployerID != pr.EmployerID {
 		return nil, matcher.ErrNotFound
 	}
-	return &reply{status: http.StatusOK, body: v, etag: etagOf(v)}, nil
+	return docReply(http.StatusOK, v), nil
 }
 
 // deleteVacancy: DELETE /v1/vacancies/{id} (owner employer,

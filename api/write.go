@@ -80,7 +80,7 @@ func putDoc[T any](s *Server, c *gin.Context, pr *Principal, k *docKind[T], doc 
 	if existed {
 		status = http.StatusOK
 	}
-	return &reply{status: status, body: doc, etag: etagOf(doc)}, nil
+	return docReply(status, doc), nil
 }
 
 // deleteDoc: DELETE /v1/<kind>/{id}. Under the document's lock:
