@@ -1239,11 +1239,11 @@ func containsInt32(xs []int32, x int32) bool {
 
 // gramCounts returns the character trigrams of the folded tokens with
 // their counts.
-func gramCounts(toks []string) map[string]int {
+func (ix *index) gramCounts(toks []string) map[string]int {
 	m := make(map[string]int, len(toks)*8)
 	for _, t := range toks {
 		if ngFold {
-			t = foldToken(t)
+			t = ix.fold(t)
 		}
 		for _, g := range trigramsOf(t) {
 			m[g]++
@@ -1264,7 +1264,7 @@ func (ix *index) buildNgrams(labelToks [][][]string) {
 			if len(toks) == 0 {
 				continue
 			}
-			m := gramCounts(toks)
+			m := ix.gramCounts(toks)
 			all = append(all, m)
 			for g, c := range m {
 				df[g]++
@@ -1304,7 +1304,7 @@ func (ix *index) buildNgrams(labelToks [][][]string) {
 
 // queryGrams returns the query's trigram weights and their norm.
 func (ix *index) queryGrams(toks []string) (map[string]float32, float32) {
-	m := gramCounts(toks)
+	m := ix.gramCounts(toks)
 	out := make(map[string]float32, len(m))
 	var ss float64
 	for g, c := range m {
