@@ -37,13 +37,25 @@ func heapInUse() uint64 {
 // vacancies), built once per size.
 func profileEngine(b *testing.B, n int) (*Engine, *gen) {
 	b.Helper()
-	g := newGen(1)
 	key := fmt.Sprintf("p%d", n)
+	return cachedEngine(key, func(g *gen) *Engine { return buildProfileEngine(g, key, n) })
+}
+
+// cachedEngine returns the engine cached under key, building it once with
+// build (called with benchMu held).
+func cachedEngine(key string, build func(*gen) *Engine) (*Engine, *gen) {
+	g := newGen(1)
 	benchMu.Lock()
 	defer benchMu.Unlock()
-	if e, ok := benchEngines[key]; ok {
-		return e, g
+	e, ok := benchEngines[key]
+	if !ok {
+		e = build(g)
+		benchEngines[key] = e
 	}
+	return e, g
+}
+
+func buildProfileEngine(g *gen, key string, n int) *Engine {
 	before := heapInUse()
 	e := g.engine(runtime.GOMAXPROCS(0))
 	ps := make([]*Profile, n)
@@ -60,19 +72,15 @@ func profileEngine(b *testing.B, n int) (*Engine, *gen) {
 		vs[i] = g.Vacancy(i)
 	}
 	e.UpsertVacancies(vs)
-	benchEngines[key] = e
-	return e, g
+	return e
 }
 
 func vacancyEngine(b *testing.B, n int) (*Engine, *gen) {
 	b.Helper()
-	g := newGen(1)
-	key := fmt.Sprintf("v%d", n)
-	benchMu.Lock()
-	defer benchMu.Unlock()
-	if e, ok := benchEngines[key]; ok {
-		return e, g
-	}
+	return cachedEngine(fmt.Sprintf("v%d", n), func(g *gen) *Engine { return buildVacancyEngine(g, n) })
+}
+
+func buildVacancyEngine(g *gen, n int) *Engine {
 	e := g.engine(runtime.GOMAXPROCS(0))
 	ps := make([]*Profile, 20000)
 	for i := range ps {
@@ -84,8 +92,7 @@ func vacancyEngine(b *testing.B, n int) (*Engine, *gen) {
 		vs[i] = g.Vacancy(i)
 	}
 	e.UpsertVacancies(vs)
-	benchEngines[key] = e
-	return e, g
+	return e
 }
 
 func reportLatency(b *testing.B, lat []time.Duration) {
