@@ -171,10 +171,10 @@ func (b *bulkState) flush() {
 	var write []*matcher.Profile
 	var writeIdx []int
 	for i, p := range b.pending {
-		muni, ok := s.cfg.Engine.ProfileMunicipality(p.ID)
-		if ok && !b.pr.inRegions(muni) {
+		ok, verr := s.visibleProfile(b.pr, p.ID)
+		if verr != nil {
 			r := &b.ans.Results[b.lines[i]]
-			pr := problemOf(matcher.ErrNotFound)
+			pr := problemOf(verr)
 			r.Status, r.Title, r.Detail = pr.Status, pr.Title, pr.Detail
 			b.ans.Rejected++
 			continue
