@@ -2,10 +2,8 @@ package taxonomy
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/werkmatch/werkmatch/matcher"
 )
 
 // stopwords are function words that carry no meaning in a job title.
@@ -17,40 +15,16 @@ var stopwords = map[string]bool{
 	"naar": true, "door": true, "over": true,
 }
 
-// tokenize lower-cases s, removes diacritics and splits it on anything that
-// is not a letter or digit. Stop words are dropped.
+// tokenize splits s in matcher.NormaliseTerm's form (no diacritics, lower
+// case, split on anything that is not a letter or digit). Stop words are
+// dropped.
 func tokenize(s string) []string {
 	var toks []string
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			w := b.String()
-			if !stopwords[w] {
-				toks = append(toks, w)
-			}
-			b.Reset()
+	for _, w := range strings.Fields(matcher.NormaliseTerm(s)) {
+		if !stopwords[w] {
+			toks = append(toks, w)
 		}
 	}
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if !ascii {
-		s = norm.NFKD.String(s)
-	}
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		default:
-			flush()
-		}
-	}
-	flush()
 	return toks
 }
 
