@@ -214,34 +214,37 @@ func acceptsHits(hs []hit) bool {
 
 // ResolveOccupation maps an occupation URI or label to an occupation URI.
 func (t *Taxonomy) ResolveOccupation(term string) (string, bool) {
-	term = strings.TrimSpace(term)
-	if term == "" {
+	i, ok := resolve(term, t.occByURI, t.occIdx)
+	if !ok {
 		return "", false
 	}
-	if _, ok := t.occByURI[term]; ok {
-		return term, true
-	}
-	hits := t.occIdx.search(term, 2)
-	if !acceptsHits(hits) {
-		return "", false
-	}
-	return t.occs[hits[0].doc].uri, true
+	return t.occs[i].uri, true
 }
 
 // ResolveSkill maps a skill URI or label to a skill URI.
 func (t *Taxonomy) ResolveSkill(term string) (string, bool) {
+	i, ok := resolve(term, t.skillByURI, t.skillIdx)
+	if !ok {
+		return "", false
+	}
+	return t.skills[i].uri, true
+}
+
+// resolve gives the record index of term, a URI in byURI or a label ix
+// finds with enough confidence (accepts).
+func resolve(term string, byURI map[string]int, ix *index) (int, bool) {
 	term = strings.TrimSpace(term)
 	if term == "" {
-		return "", false
+		return 0, false
 	}
-	if _, ok := t.skillByURI[term]; ok {
-		return term, true
+	if i, ok := byURI[term]; ok {
+		return i, true
 	}
-	hits := t.skillIdx.search(term, 2)
+	hits := ix.search(term, 2)
 	if !acceptsHits(hits) {
-		return "", false
+		return 0, false
 	}
-	return t.skills[hits[0].doc].uri, true
+	return int(hits[0].doc), true
 }
 
 // ISCO returns the 4-digit ISCO-08 group of an occupation, or "".
