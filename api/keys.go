@@ -40,6 +40,9 @@ type Key struct {
 	Name string `json:"name,omitempty"`
 
 	sum [sha256.Size]byte
+	// principal is what lookup answers for this key, built once (its
+	// Regions sorted and shared read-only by every request).
+	principal Principal
 }
 
 // Principal is the authenticated caller of a request.
@@ -53,6 +56,8 @@ type Principal struct {
 	// keyID is the key's fingerprint in the audit log: the first
 	// keyIDLen hex digits of its SHA-256.
 	keyID string
+	// regionsKey is the cache-key part of Regions (see matches.go).
+	regionsKey string
 }
 
 // is reports whether the principal may act as one of roles; admin may act
@@ -116,6 +121,7 @@ func NewKeys(entries []Key) (*Keys, error) {
 		}
 		k.KeySHA256 = h
 		copy(k.sum[:], b)
+		k.principal = newPrincipal(&k)
 		ks.keys = append(ks.keys, k)
 	}
 	return ks, nil
@@ -207,11 +213,18 @@ func (ks *Keys) lookup(secret string) (*Principal, error) {
 	if found < 0 {
 		return nil, errNoKey
 	}
-	k := &ks.keys[found]
-	p := &Principal{Role: k.Role, EmployerID: k.EmployerID, Name: k.Name, limitKey: k.KeySHA256[:32], keyID: k.KeySHA256[:keyIDLen]}
+	p := ks.keys[found].principal
+	return &p, nil
+}
+
+// newPrincipal is the principal of a key: its regions sorted, nil for
+// all.
+func newPrincipal(k *Key) Principal {
+	p := Principal{Role: k.Role, EmployerID: k.EmployerID, Name: k.Name, limitKey: k.KeySHA256[:32], keyID: k.KeySHA256[:keyIDLen], regionsKey: "r=*"}
 	if len(k.Regions) > 0 {
 		p.Regions = slices.Clone(k.Regions)
 		slices.Sort(p.Regions)
+		p.regionsKey = "r=" + strings.Join(p.Regions, ",")
 	}
-	return p, nil
+	return p
 }

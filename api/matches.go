@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -78,14 +77,6 @@ func matchQuery(c *gin.Context) (matcher.Query, string, error) {
 		key += "|w=" + string(b)
 	}
 	return q, key, nil
-}
-
-// regionsKey is the cache-key part of a principal's regions.
-func regionsKey(pr *Principal) string {
-	if len(pr.Regions) == 0 {
-		return "r=*"
-	}
-	return "r=" + strings.Join(pr.Regions, ",")
 }
 
 // match answers from the cache or the core. key identifies the question
@@ -191,7 +182,7 @@ func (s *Server) vacancyMatches(c *gin.Context, pr *Principal) (*reply, error) {
 	}
 	q.Municipalities = pr.Regions
 	ctx := c.Request.Context()
-	a, err := s.match(ctx, dirVacancy, "v|"+id+"|"+qk+"|"+regionsKey(pr), func() (*matcher.MatchResult, error) {
+	a, err := s.match(ctx, dirVacancy, "v|"+id+"|"+qk+"|"+pr.regionsKey, func() (*matcher.MatchResult, error) {
 		return s.cfg.Engine.MatchVacancyID(ctx, id, q)
 	})
 	if err != nil {
@@ -255,7 +246,7 @@ func (s *Server) adhocMatches(c *gin.Context, pr *Principal) (*reply, error) {
 	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	ctx := c.Request.Context()
-	a, err := s.match(ctx, dirAdhoc, "a|"+hex.EncodeToString(sum[:16])+"|"+qk+"|"+regionsKey(pr), func() (*matcher.MatchResult, error) {
+	a, err := s.match(ctx, dirAdhoc, "a|"+hex.EncodeToString(sum[:16])+"|"+qk+"|"+pr.regionsKey, func() (*matcher.MatchResult, error) {
 		return s.cfg.Engine.MatchVacancy(ctx, v, q)
 	})
 	if err != nil {
