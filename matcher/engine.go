@@ -632,9 +632,9 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 
 // explainPair scores a pair that passed the hard filters and says why.
 func explainPair(vq *vacQuery, w *[maxItems]float64, wt *Weights, pv *profView, d float64, today uint16) (float64, Explanation) {
-	ex := Explanation{MatchedSkills: []string{}, MissingSkills: []string{},
-		DistanceKm: math.Round(d*10) / 10, HoursOverlap: hoursOverlap(&pv.x, &vq.x)}
+	ex := Explanation{DistanceKm: math.Round(d*10) / 10, HoursOverlap: hoursOverlap(&pv.x, &vq.x)}
 	if vq.x.flags&vOpenHiring != 0 {
+		ex.MatchedSkills, ex.MissingSkills = []string{}, []string{}
 		baseComponents(&pv.x, pv.h.radius, &vq.x, d, &ex.Components)
 		oh := &OpenHiring{OptedIn: pv.x.flags&pOptIn != 0}
 		if pv.x.reg != regUnknown {
@@ -647,7 +647,57 @@ func explainPair(vq *vacQuery, w *[maxItems]float64, wt *Weights, pv *profView, 
 	score, c, k := pairScore(wt, &pv.x, pv.h.radius, pv.occs, &vq.x, full, part, w, len(vq.items), d)
 	_, ex.Contributions = combine(wt, &c)
 	ex.Components = c
-	for i, it := range vq.items {
+	explainSkills(&ex, vq.items, full, part)
+	switch {
+	case k == 5:
+		ex.Occupation = "same"
+	case k > 0:
+		ex.Occupation = iscoLevels[k]
+	case k == 0:
+		ex.Occupation = "none"
+	default:
+		ex.Occupation = "unspecified"
+	}
+	return score, ex
+}
+
+// iscoLevels[k] names an occupation match on the first k ISCO digits.
+var iscoLevels = [...]string{1: "isco1", 2: "isco2", 3: "isco3", 4: "isco4"}
+
+// explainSkills lists the vacancy's skills by how the profile matched them
+// (full and part are item bitsets), all four lists in one allocation.
+func explainSkills(ex *Explanation, items []qItem, full, part uint64) {
+	var nMatched, nPreferred, nPartial, nMissing int
+	for i, it := range items {
+		bit := uint64(1) << uint(i)
+		switch {
+		case full&bit != 0 && it.required:
+			nMatched++
+		case full&bit != 0:
+			nPreferred++
+		case part&bit != 0:
+			nPartial++
+			if it.required {
+				nMissing++
+			}
+		case it.required:
+			nMissing++
+		}
+	}
+	buf := make([]string, 0, nMatched+nPreferred+nPartial+nMissing)
+	carve := func(n int) []string {
+		s := buf[len(buf) : len(buf) : len(buf)+n]
+		buf = buf[:len(buf)+n]
+		return s
+	}
+	ex.MatchedSkills, ex.MissingSkills = carve(nMatched), carve(nMissing)
+	if nPreferred > 0 {
+		ex.MatchedPreferred = carve(nPreferred)
+	}
+	if nPartial > 0 {
+		ex.PartialSkills = carve(nPartial)
+	}
+	for i, it := range items {
 		bit := uint64(1) << uint(i)
 		switch {
 		case full&bit != 0 && it.required:
@@ -663,17 +713,6 @@ func explainPair(vq *vacQuery, w *[maxItems]float64, wt *Weights, pv *profView, 
 			ex.MissingSkills = append(ex.MissingSkills, it.label)
 		}
 	}
-	switch {
-	case k == 5:
-		ex.Occupation = "same"
-	case k > 0:
-		ex.Occupation = "isco" + strconv.Itoa(k)
-	case k == 0:
-		ex.Occupation = "none"
-	default:
-		ex.Occupation = "unspecified"
-	}
-	return score, ex
 }
 
 func dedupe(ss []string) []string {
