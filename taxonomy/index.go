@@ -974,23 +974,17 @@ func (ix *index) search(q string, limit int) []hit {
 	}
 	// Stage 1: the label, description and ISCO evidence of every concept
 	// in play; the best poolSize go on to stage 2.
-	for _, d := range exact {
-		s.flag[d] |= flagExact
+	marked := [...]struct {
+		docs []int32
+		flag uint8
+	}{
+		{exact, flagExact}, {variant, flagVariant}, {drop1, flagDrop1},
+		{variant2, flagSubst2}, {near, flagNear}, {add1, flagAdd1},
 	}
-	for _, d := range variant {
-		s.flag[d] |= flagVariant
-	}
-	for _, d := range drop1 {
-		s.flag[d] |= flagDrop1
-	}
-	for _, d := range variant2 {
-		s.flag[d] |= flagSubst2
-	}
-	for _, d := range near {
-		s.flag[d] |= flagNear
-	}
-	for _, d := range add1 {
-		s.flag[d] |= flagAdd1
+	for _, m := range marked {
+		for _, d := range m.docs {
+			s.flag[d] |= m.flag
+		}
 	}
 	keep := poolSize
 	if featHook != nil && keep < featHookN {
@@ -1026,21 +1020,11 @@ func (ix *index) search(q string, limit int) []hit {
 		if s.flag[d]&flagVariant != 0 {
 			fv[fSubst] = 1
 		}
-		if s.flag[d]&flagNear != 0 {
-			fv[fSubstNear] = 1
-			score += w[fSubstNear]
-		}
-		if s.flag[d]&flagSubst2 != 0 {
-			fv[fSubst2] = 1
-			score += w[fSubst2]
-		}
-		if s.flag[d]&flagDrop1 != 0 {
-			fv[fDrop1] = 1
-			score += w[fDrop1]
-		}
-		if s.flag[d]&flagAdd1 != 0 {
-			fv[fAdd1] = 1
-			score += w[fAdd1]
+		for _, b := range flagBonuses {
+			if s.flag[d]&b.flag != 0 {
+				fv[b.feat] = 1
+				score += w[b.feat]
+			}
 		}
 		if s.flag[d]&flagExact != 0 {
 			fv[fExact] = 1
@@ -1069,23 +1053,10 @@ func (ix *index) search(q string, limit int) []hit {
 			pool = pool[:keep]
 		}
 	}
-	for _, d := range exact {
-		s.flag[d] = 0
-	}
-	for _, d := range variant {
-		s.flag[d] = 0
-	}
-	for _, d := range drop1 {
-		s.flag[d] = 0
-	}
-	for _, d := range variant2 {
-		s.flag[d] = 0
-	}
-	for _, d := range near {
-		s.flag[d] = 0
-	}
-	for _, d := range add1 {
-		s.flag[d] = 0
+	for _, m := range marked {
+		for _, d := range m.docs {
+			s.flag[d] = 0
+		}
 	}
 	// Stage 2: the rest of the evidence for the pool.
 	if rich {
@@ -1212,6 +1183,14 @@ const (
 	flagSubst2
 	flagNear
 )
+
+// flagBonuses are the flags whose feature is added to a concept's stage-1
+// score outside the weighted sum over features up to fExactPref, in this
+// order (the order keeps the floating-point sum as it was).
+var flagBonuses = [...]struct {
+	flag uint8
+	feat int
+}{{flagNear, fSubstNear}, {flagSubst2, fSubst2}, {flagDrop1, fDrop1}, {flagAdd1, fAdd1}}
 
 // featHook, when set (tuning), sees the features of the best featHookN
 // concepts of every search.
