@@ -82,6 +82,12 @@ func boolParam(c *gin.Context, name string) (*bool, error) {
 	return &b, nil
 }
 
+// emptySearch answers a search that cannot match anything the principal
+// may see.
+func emptySearch(r matcher.SearchRequest) *reply {
+	return &reply{status: http.StatusOK, body: &SearchAnswer{Results: []SearchHit{}, Facets: map[string]map[string]int{}, From: r.From, Size: r.Size}}
+}
+
 // searchRequest reads the parameters common to both searches.
 func searchRequest(c *gin.Context) (matcher.SearchRequest, error) {
 	var r matcher.SearchRequest
@@ -158,7 +164,7 @@ func (s *Server) searchProfiles(c *gin.Context, pr *Principal) (*reply, error) {
 		} else {
 			munis = slices.DeleteFunc(munis, func(m string) bool { return !pr.inRegions(m) })
 			if len(munis) == 0 {
-				return &reply{status: http.StatusOK, body: &SearchAnswer{Results: []SearchHit{}, Facets: map[string]map[string]int{}, From: r.From, Size: r.Size}}, nil
+				return emptySearch(r), nil
 			}
 		}
 	}
@@ -205,7 +211,7 @@ func (s *Server) searchVacancies(c *gin.Context, pr *Principal) (*reply, error) 
 	}
 	if pr.Role == RoleEmployer {
 		if r.EmployerID != "" && r.EmployerID != pr.EmployerID {
-			return &reply{status: http.StatusOK, body: &SearchAnswer{Results: []SearchHit{}, Facets: map[string]map[string]int{}, From: r.From, Size: r.Size}}, nil
+			return emptySearch(r), nil
 		}
 		r.EmployerID = pr.EmployerID
 	}
@@ -264,10 +270,10 @@ func (s *Server) taxonomyLookup(c *gin.Context, f func(TermSearcher, string, int
 
 // taxonomyOccupations: GET /v1/taxonomy/occupations?q=&limit= (any key).
 func (s *Server) taxonomyOccupations(c *gin.Context, _ *Principal) (*reply, error) {
-	return s.taxonomyLookup(c, func(t TermSearcher, q string, n int) []taxonomy.Candidate { return t.SearchOccupations(q, n) })
+	return s.taxonomyLookup(c, TermSearcher.SearchOccupations)
 }
 
 // taxonomySkills: GET /v1/taxonomy/skills?q=&limit= (any key).
 func (s *Server) taxonomySkills(c *gin.Context, _ *Principal) (*reply, error) {
-	return s.taxonomyLookup(c, func(t TermSearcher, q string, n int) []taxonomy.Candidate { return t.SearchSkills(q, n) })
+	return s.taxonomyLookup(c, TermSearcher.SearchSkills)
 }
