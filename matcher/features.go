@@ -302,7 +302,6 @@ type qItem struct {
 
 // vacQuery is a compiled vacancy as the scorer reads it.
 type vacQuery struct {
-	id       string
 	x        vacX
 	lat, lon float32
 	items    []qItem
@@ -321,7 +320,7 @@ func (q *vacQuery) itemIDs() []uint32 {
 // compileVacancy turns a vacancy into its compiled form; see compileProfile
 // for intern.
 func (e *Engine) compileVacancy(v *Vacancy, intern bool) *vacQuery {
-	q := &vacQuery{id: v.ID}
+	q := &vacQuery{}
 	x := &q.x
 	x.lic = licMask(v.DrivingLicences)
 	if d, ok := dayOf(v.StartDate); ok {
@@ -472,7 +471,7 @@ func (e *Engine) vacQueryOf(seg *segment[vacX], i int) *vacQuery {
 	x := seg.xs[i]
 	t := seg.terms[h.termOff : h.termOff+h.nTerms()]
 	n := int(h.nA) / 2
-	q := &vacQuery{id: strings.Clone(seg.id(i)), x: x, lat: h.lat, lon: h.lon, exp: t[h.nA:]}
+	q := &vacQuery{x: x, lat: h.lat, lon: h.lon, exp: t[h.nA:]}
 	if x.occLabel != idNone && strings.HasPrefix(e.occs.key(x.occ), "~") {
 		q.unrec = append(q.unrec, e.labels.key(x.occLabel))
 	}
