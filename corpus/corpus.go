@@ -145,20 +145,25 @@ func usableTerm(s string) bool {
 	return len(s) > 0 && len(s) <= matcher.MaxTermLen && matcher.NormaliseTerm(s) != "" && matcher.DetectPersonalData(s) == ""
 }
 
+// usableTerms keeps the labels usableTerm accepts (nil when none).
+func usableTerms(ls []string) []string {
+	var out []string
+	for _, l := range ls {
+		if usableTerm(l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 func (g *Generator) buildTaxonomy(tax *taxonomy.Taxonomy) {
 	g.skillIdx = map[string]int{}
 	for _, s := range tax.Skills() {
 		if !usableTerm(s.Label) || !usableTerm(s.URI) {
 			continue
 		}
-		var alts []string
-		for _, a := range s.AltLabels {
-			if usableTerm(a) {
-				alts = append(alts, a)
-			}
-		}
 		g.skillIdx[s.URI] = len(g.skills)
-		g.skills = append(g.skills, skill{uri: s.URI, label: s.Label, alts: alts})
+		g.skills = append(g.skills, skill{uri: s.URI, label: s.Label, alts: usableTerms(s.AltLabels)})
 	}
 	popularity := make([]int, len(g.skills))
 	g.occList = map[string][]int{}
@@ -180,12 +185,7 @@ func (g *Generator) buildTaxonomy(tax *taxonomy.Taxonomy) {
 		if len(brs) == 0 {
 			continue
 		}
-		oc := occ{uri: o.URI, label: o.Label, branches: brs}
-		for _, a := range o.AltLabels {
-			if usableTerm(a) {
-				oc.alts = append(oc.alts, a)
-			}
-		}
+		oc := occ{uri: o.URI, label: o.Label, branches: brs, alts: usableTerms(o.AltLabels)}
 		for _, u := range o.Essential {
 			if i, ok := g.skillIdx[u]; ok {
 				oc.essential = append(oc.essential, i)
