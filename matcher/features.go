@@ -50,12 +50,6 @@ func (d *dict) key(id uint32) string {
 	return ""
 }
 
-func (d *dict) size() int {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
-	return len(d.keys)
-}
-
 // dayOf converts YYYY-MM-DD to days since 1970 (1..65534); ok is false for
 // an empty or malformed date.
 func dayOf(s string) (uint16, bool) {
