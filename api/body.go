@@ -49,10 +49,10 @@ func checkContentType(c *gin.Context, types ...string) error {
 
 // readBody reads the whole body up to limit bytes; more is a 413.
 func readBody(c *gin.Context, limit int64) ([]byte, error) {
-	if c.Request.ContentLength > limit {
-		return nil, tooLarge(limit)
+	r, err := limitBody(c, limit)
+	if err != nil {
+		return nil, err
 	}
-	r := http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	b, err := io.ReadAll(r)
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -62,6 +62,15 @@ func readBody(c *gin.Context, limit int64) ([]byte, error) {
 		return nil, problem(http.StatusBadRequest, "the request body could not be read")
 	}
 	return b, nil
+}
+
+// limitBody returns the body cut off after limit bytes (reading on is a
+// *http.MaxBytesError); a declared length over limit is a 413 at once.
+func limitBody(c *gin.Context, limit int64) (io.Reader, error) {
+	if c.Request.ContentLength > limit {
+		return nil, tooLarge(limit)
+	}
+	return http.MaxBytesReader(c.Writer, c.Request.Body, limit), nil
 }
 
 func tooLarge(limit int64) error {

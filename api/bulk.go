@@ -52,10 +52,10 @@ func (s *Server) bulkProfiles(c *gin.Context, pr *Principal) (*reply, error) {
 	if err := checkContentType(c, "application/x-ndjson", "application/jsonl", "application/json"); err != nil {
 		return nil, err
 	}
-	if c.Request.ContentLength > s.cfg.MaxBulkBody {
-		return nil, tooLarge(s.cfg.MaxBulkBody)
+	body, err := limitBody(c, s.cfg.MaxBulkBody)
+	if err != nil {
+		return nil, err
 	}
-	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxBulkBody)
 	br := bufio.NewReaderSize(body, 64<<10)
 	b := &bulkState{s: s, c: c, pr: pr, ids: map[string]bool{}}
 	lineNo := 0
