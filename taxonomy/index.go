@@ -234,9 +234,12 @@ func buildIndex(docs []document, w *weights) *index {
 		ix.memo = nil
 		ix.lab.fold, ix.all.fold = foldToken, foldToken
 	}()
-	// Each label is tokenised once, here, for all the passes below.
+	// Each label and description is tokenised once, here, for all the
+	// passes below.
 	labelToks := make([][][]string, len(docs))
+	extraToks := make([][]string, len(docs))
 	for di, d := range docs {
+		extraToks[di] = tokenize(d.extra)
 		labelToks[di] = make([][]string, len(d.labels))
 		for li, l := range d.labels {
 			labelToks[di][li] = tokenize(l.text)
@@ -255,8 +258,8 @@ func buildIndex(docs []document, w *weights) *index {
 	}
 	if descVocab {
 		cnt := map[string]int{}
-		for _, d := range docs {
-			for _, tok := range tokenize(d.extra) {
+		for _, et := range extraToks {
+			for _, tok := range et {
 				if len(tok) >= 4 && !ix.lab.raw[tok] {
 					cnt[tok]++
 				}
@@ -321,12 +324,12 @@ func buildIndex(docs []document, w *weights) *index {
 			}
 		}
 		learnSubstitutions(docAtoms, subst)
-		for _, f := range ix.features(tokenize(d.extra), true) {
+		for _, f := range ix.features(extraToks[di], true) {
 			if ds := ix.docOf[f.key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
 				ix.docOf[f.key] = append(ds, int32(di))
 			}
 		}
-		ix.addDescription(int32(di), d.extra)
+		ix.addDescription(int32(di), extraToks[di])
 		for _, f := range ix.features(tokenize(d.extra2), true) {
 			if ds := ix.iscoOf[f.key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
 				ix.iscoOf[f.key] = append(ds, int32(di))
@@ -1362,8 +1365,7 @@ func (ix *index) headOf(toks []string) string {
 }
 
 // addDescription records the folded word counts of a concept's description.
-func (ix *index) addDescription(doc int32, text string) {
-	toks := tokenize(text)
+func (ix *index) addDescription(doc int32, toks []string) {
 	for len(ix.descLen) <= int(doc) {
 		ix.descLen = append(ix.descLen, 0)
 	}
