@@ -140,37 +140,33 @@ func (t *Taxonomy) finish() {
 // SearchOccupations ranks occupations for a title as typed. limit <= 0
 // means 10.
 func (t *Taxonomy) SearchOccupations(q string, limit int) []Candidate {
-	if limit <= 0 {
-		limit = 10
-	}
-	if i, ok := t.occByURI[strings.TrimSpace(q)]; ok {
-		o := t.occs[i]
-		return []Candidate{{URI: o.uri, Label: o.label, ISCO: o.isco, Confidence: 1}}
-	}
-	hits := t.occIdx.search(q, limit)
-	out := make([]Candidate, len(hits))
-	for i, h := range hits {
-		o := &t.occs[h.doc]
-		out[i] = Candidate{URI: o.uri, Label: o.label, ISCO: o.isco, Confidence: h.conf}
-	}
-	monotone(out)
-	return out
+	return search(q, limit, t.occByURI, t.occIdx, func(i int, conf float64) Candidate {
+		o := &t.occs[i]
+		return Candidate{URI: o.uri, Label: o.label, ISCO: o.isco, Confidence: conf}
+	})
 }
 
 // SearchSkills ranks skills for a term as typed. limit <= 0 means 10.
 func (t *Taxonomy) SearchSkills(q string, limit int) []Candidate {
+	return search(q, limit, t.skillByURI, t.skillIdx, func(i int, conf float64) Candidate {
+		s := &t.skills[i]
+		return Candidate{URI: s.uri, Label: s.label, Confidence: conf}
+	})
+}
+
+// search ranks the records of ix for q (limit <= 0 means 10): a URI in
+// byURI is its own single answer; cand makes record i's Candidate.
+func search(q string, limit int, byURI map[string]int, ix *index, cand func(i int, conf float64) Candidate) []Candidate {
 	if limit <= 0 {
 		limit = 10
 	}
-	if i, ok := t.skillByURI[strings.TrimSpace(q)]; ok {
-		s := t.skills[i]
-		return []Candidate{{URI: s.uri, Label: s.label, Confidence: 1}}
+	if i, ok := byURI[strings.TrimSpace(q)]; ok {
+		return []Candidate{cand(i, 1)}
 	}
-	hits := t.skillIdx.search(q, limit)
+	hits := ix.search(q, limit)
 	out := make([]Candidate, len(hits))
 	for i, h := range hits {
-		s := &t.skills[h.doc]
-		out[i] = Candidate{URI: s.uri, Label: s.label, Confidence: h.conf}
+		out[i] = cand(h.doc, h.conf)
 	}
 	monotone(out)
 	return out
