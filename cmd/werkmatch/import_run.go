@@ -20,10 +20,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
-	"github.com/werkmatch/werkmatch/geo"
 	"github.com/werkmatch/werkmatch/index"
 	"github.com/werkmatch/werkmatch/matcher"
-	"github.com/werkmatch/werkmatch/taxonomy"
 )
 
 // maxLine is the longest NDJSON line (or CSV record) accepted: the API's
@@ -465,18 +463,13 @@ func openIndexForImport(c *importConfig) (*index.Index, error) {
 			return nil, err
 		}
 	}
-	locator := geo.New()
-	if c.pc4 != "" {
-		if err := locator.LoadGeoNamesFile(c.pc4); err != nil {
-			return nil, fmt.Errorf("--pc4: %w", err)
-		}
+	locator, err := loadLocator(c.pc4)
+	if err != nil {
+		return nil, err
 	}
-	tax := taxonomy.Builtin()
-	if c.esco != "" {
-		var err error
-		if tax, err = taxonomy.LoadESCO(c.esco); err != nil {
-			return nil, fmt.Errorf("--esco: %w", err)
-		}
+	tax, err := loadTaxonomy(c.esco)
+	if err != nil {
+		return nil, err
 	}
 	ix, err := index.Open(c.data, index.Options{Locator: locator, Synonyms: tax.SynonymSets(), BatchMax: max(c.batch, 1000)})
 	if err != nil {

@@ -175,23 +175,21 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 		return err
 	}
 
-	locator := geo.New()
+	locator, err := loadLocator(cfg.pc4)
+	if err != nil {
+		return err
+	}
 	if cfg.pc4 != "" {
-		if err := locator.LoadGeoNamesFile(cfg.pc4); err != nil {
-			return fmt.Errorf("--pc4: %w", err)
-		}
 		log.Info("PC4 centroids loaded", "file", cfg.pc4, "entries", locator.Len())
 	}
-	var tax *taxonomy.Taxonomy
+	t0 := time.Now()
+	tax, err := loadTaxonomy(cfg.esco)
+	if err != nil {
+		return err
+	}
 	if cfg.esco != "" {
-		t0 := time.Now()
-		if tax, err = taxonomy.LoadESCO(cfg.esco); err != nil {
-			return fmt.Errorf("--esco: %w", err)
-		}
 		occ, sk := tax.Stats()
 		log.Info("ESCO taxonomy loaded", "dir", cfg.esco, "occupations", occ, "skills", sk, "took", time.Since(t0).String())
-	} else {
-		tax = taxonomy.Builtin()
 	}
 
 	audit, closeAudit, err := openAuditLog(cfg.auditLog)
@@ -302,6 +300,32 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	}
 	log.Info("http server stopped")
 	return nil
+}
+
+// loadLocator is the PC4 table of --pc4: the GeoNames file, or the
+// built-in coarse table when there is none. import uses it too, so that
+// it opens the data dir the way serve does.
+func loadLocator(pc4 string) (*geo.Table, error) {
+	locator := geo.New()
+	if pc4 != "" {
+		if err := locator.LoadGeoNamesFile(pc4); err != nil {
+			return nil, fmt.Errorf("--pc4: %w", err)
+		}
+	}
+	return locator, nil
+}
+
+// loadTaxonomy is the taxonomy of --esco: the ESCO CSV folder, or the
+// built-in vocabulary when there is none.
+func loadTaxonomy(esco string) (*taxonomy.Taxonomy, error) {
+	if esco == "" {
+		return taxonomy.Builtin(), nil
+	}
+	tax, err := taxonomy.LoadESCO(esco)
+	if err != nil {
+		return nil, fmt.Errorf("--esco: %w", err)
+	}
+	return tax, nil
 }
 
 // openAuditLog opens the --audit-log file for appending (created 0600:
