@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -333,16 +334,8 @@ func crashWriter(ctx context.Context, t *testing.T, c *http.Client, base string,
 			id := fmt.Sprintf("p-k%d-%d", w, r.IntN(30))
 			key := "p/" + id
 			if r.IntN(4) == 0 {
-				m.begin(key, "")
-				resp, err := tryCall(c, base, "DELETE", "/v1/profiles/"+id, secretIngest, nil, nil)
-				if err != nil {
+				if !m.send(t, c, base, "DELETE", "/v1/profiles/"+id, secretIngest, nil, key, "", "delete "+id, 204, 404) {
 					return // killed: the delete stays pending
-				}
-				if resp.status == 204 || resp.status == 404 {
-					m.ack(key)
-				} else {
-					m.refuse(key)
-					t.Errorf("delete %s: %d %.200s", id, resp.status, resp.body)
 				}
 				continue
 			}
@@ -351,16 +344,8 @@ func crashWriter(ctx context.Context, t *testing.T, c *http.Client, base string,
 				p.Postcode4 = 3011 + r.IntN(80)
 			}
 			p.Summary = version
-			m.begin(key, version)
-			resp, err := tryCall(c, base, "PUT", "/v1/profiles/"+id, secretIngest, p, nil)
-			if err != nil {
+			if !m.send(t, c, base, "PUT", "/v1/profiles/"+id, secretIngest, p, key, version, "put "+id, 200, 201) {
 				return
-			}
-			if resp.status == 200 || resp.status == 201 {
-				m.ack(key)
-			} else {
-				m.refuse(key)
-				t.Errorf("put %s: %d %.200s", id, resp.status, resp.body)
 			}
 		case 3:
 			var lines []string
@@ -403,34 +388,37 @@ func crashWriter(ctx context.Context, t *testing.T, c *http.Client, base string,
 			id := fmt.Sprintf("v-k-%d", r.IntN(15))
 			key := "v/" + id
 			if r.IntN(4) == 0 {
-				m.begin(key, "")
-				resp, err := tryCall(c, base, "DELETE", "/v1/vacancies/"+id, secretEmployerA, nil, nil)
-				if err != nil {
+				if !m.send(t, c, base, "DELETE", "/v1/vacancies/"+id, secretEmployerA, nil, key, "", "delete "+id, 204, 404) {
 					return
-				}
-				if resp.status == 204 || resp.status == 404 {
-					m.ack(key)
-				} else {
-					m.refuse(key)
-					t.Errorf("delete %s: %d %.200s", id, resp.status, resp.body)
 				}
 				continue
 			}
 			v := vacancyOf(id, "", []int{1012, 3012}[r.IntN(2)])
 			v.Title = version
-			m.begin(key, version)
-			resp, err := tryCall(c, base, "PUT", "/v1/vacancies/"+id, secretEmployerA, v, nil)
-			if err != nil {
+			if !m.send(t, c, base, "PUT", "/v1/vacancies/"+id, secretEmployerA, v, key, version, "put "+id, 200, 201) {
 				return
-			}
-			if resp.status == 200 || resp.status == 201 {
-				m.ack(key)
-			} else {
-				m.refuse(key)
-				t.Errorf("put %s: %d %.200s", id, resp.status, resp.body)
 			}
 		}
 	}
+}
+
+// send records the write of key (state "" for a delete) as in flight,
+// sends it and records the answer: acknowledged on one of the ok
+// statuses, refused (and an error) otherwise. It returns false when the
+// server is gone, the write then staying in flight.
+func (m *crashModel) send(t *testing.T, c *http.Client, base, method, path, secret string, body any, key, state, what string, ok ...int) bool {
+	m.begin(key, state)
+	resp, err := tryCall(c, base, method, path, secret, body, nil)
+	if err != nil {
+		return false
+	}
+	if slices.Contains(ok, resp.status) {
+		m.ack(key)
+	} else {
+		m.refuse(key)
+		t.Errorf("%s: %d %.200s", what, resp.status, resp.body)
+	}
+	return true
 }
 
 // verifyCrashModel checks the stored documents against the model: each
