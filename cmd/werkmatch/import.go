@@ -47,9 +47,9 @@ func parseImportArgs(args []string, stderr io.Writer) (*importConfig, error) {
 	c := &importConfig{}
 	fs := flag.NewFlagSet("werkmatch import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.data, "data", envOr("WERKMATCH_DATA", "./data"), "data directory (Bleve indexes), as for serve; env WERKMATCH_DATA")
-	fs.StringVar(&c.pc4, "pc4", os.Getenv("WERKMATCH_PC4"), "GeoNames postal-code file, as given to serve (geo points are indexed); env WERKMATCH_PC4")
-	fs.StringVar(&c.esco, "esco", os.Getenv("WERKMATCH_ESCO"), "ESCO CSV folder, as given to serve (synonyms are indexed); env WERKMATCH_ESCO")
+	fs.StringVar(&c.data, "data", envOr(envName("data"), "./data"), "data directory (Bleve indexes), as for serve; env WERKMATCH_DATA")
+	fs.StringVar(&c.pc4, "pc4", os.Getenv(envName("pc4")), "GeoNames postal-code file, as given to serve (geo points are indexed); env WERKMATCH_PC4")
+	fs.StringVar(&c.esco, "esco", os.Getenv(envName("esco")), "ESCO CSV folder, as given to serve (synonyms are indexed); env WERKMATCH_ESCO")
 	fs.StringVar(&c.format, "format", "", "ndjson or csv (default: from the file name; .csv is CSV, anything else NDJSON)")
 	fs.StringVar(&c.rejects, "rejects", "", "reject file (default FILE.rejects.ndjson)")
 	fs.IntVar(&c.batch, "batch", 1000, "documents per durable batch")
