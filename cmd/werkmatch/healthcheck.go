@@ -17,7 +17,7 @@ func init() { subcommands["healthcheck"] = runHealthcheck }
 // curl or wget (the distroless image of the Dockerfile).
 func runHealthcheck(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("werkmatch healthcheck", flag.ContinueOnError)
-	url := fs.String("url", defaultHealthURL(os.Getenv("WERKMATCH_ADDR")), "health URL to ask (default from WERKMATCH_ADDR)")
+	url := fs.String("url", defaultHealthURL(os.Getenv(envName("addr"))), "health URL to ask (default from WERKMATCH_ADDR)")
 	timeout := fs.Duration("timeout", 3*time.Second, "how long to wait for the answer")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: werkmatch healthcheck [flags]\n\nExits 0 when the server answers 200 on /healthz, 1 otherwise.\n\n")
