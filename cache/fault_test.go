@@ -47,7 +47,7 @@ func TestRedisFault(t *testing.T) {
 	ctx := context.Background()
 
 	var (
-		w       faultWorld
+		w       world
 		maxCall atomic.Int64 // nanoseconds
 		calls   atomic.Int64
 		stop    = make(chan struct{})
@@ -190,52 +190,4 @@ func TestRedisDirtyAfterOutage(t *testing.T) {
 	a.Put(ctx, "k", g, result(2), time.Minute)
 	mustHit(t, b, "k", 2)
 	mustHit(t, a, "k", 2)
-}
-
-// faultWorld is world for two replicas whose outages need not end at the
-// same moment. The guarantee checked always: a replica never serves a
-// result older than a write acknowledged through itself. Across
-// replicas, a write acknowledged while its replica cannot reach Redis
-// cannot reach the other replica until that replica's bump lands (see
-// Redis); an older answer on the other replica is counted as excused
-// only while the writing replica is not up, and as stale otherwise.
-type faultWorld struct {
-	version atomic.Int64
-	acked   [2]atomic.Int64 // highest version acknowledged through replica i
-	stale   atomic.Int64
-	excused atomic.Int64
-}
-
-func raise(a *atomic.Int64, v int64) {
-	for {
-		c := a.Load()
-		if c >= v || a.CompareAndSwap(c, v) {
-			return
-		}
-	}
-}
-
-func (w *faultWorld) write(ctx context.Context, rs []*Redis, i int) {
-	v := w.version.Add(1)
-	rs[i].Invalidate(ctx)
-	raise(&w.acked[i], v)
-}
-
-func (w *faultWorld) read(ctx context.Context, rs []*Redis, i int, key string) {
-	own, other := w.acked[i].Load(), w.acked[1-i].Load()
-	otherUp := rs[1-i].State() == StateUp
-	res, gen, ok := rs[i].Get(ctx, key)
-	if !ok {
-		rs[i].Put(ctx, key, gen, result(int(w.version.Load())), time.Minute)
-		return
-	}
-	got := int64(res.Considered)
-	switch {
-	case got < own:
-		w.stale.Add(1)
-	case got < other && otherUp && rs[1-i].State() == StateUp:
-		w.stale.Add(1)
-	case got < other:
-		w.excused.Add(1)
-	}
 }
