@@ -387,31 +387,14 @@ func load(ctx context.Context, cfg *serveConfig, log *slog.Logger, ix *index.Ind
 		return err
 	}
 	prog := newProgress(log, "loading profiles into the core", int(total))
-	const batch = 10000
-	var ps []*matcher.Profile
-	err = ix.EachProfile(ctx, func(p *matcher.Profile) error {
-		ps = append(ps, p)
-		if len(ps) == batch {
-			engine.UpsertProfiles(ps)
-			prog.add(len(ps))
-			ps = nil
+	err = engine.Load(ctx, ix, 10000, func(kind string, n int) {
+		if kind == "profile" {
+			prog.add(n)
 		}
-		return ctx.Err()
 	})
 	if err != nil {
 		return err
 	}
-	engine.UpsertProfiles(ps)
-	prog.add(len(ps))
-	var vs []*matcher.Vacancy
-	err = ix.EachVacancy(ctx, func(v *matcher.Vacancy) error {
-		vs = append(vs, v)
-		return ctx.Err()
-	})
-	if err != nil {
-		return err
-	}
-	engine.UpsertVacancies(vs)
 	// Fold the load's pending changes into fresh bases, so that queries
 	// start from the leanest tables and exact skill weights.
 	engine.Compact()
