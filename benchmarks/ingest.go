@@ -108,34 +108,16 @@ func restart(ctx context.Context, ix *index.Index, dir string, loc matcher.Locat
 	rs.OpenS = time.Since(start).Seconds()
 	t := time.Now()
 	eng := matcher.NewEngine(matcher.EngineOptions{Locator: loc, Taxonomy: tax, Now: src.now})
-	ps := make([]*matcher.Profile, 0, loadChunk)
-	err = ix.EachProfile(ctx, func(p *matcher.Profile) error {
-		if ps = append(ps, p); len(ps) == loadChunk {
-			eng.UpsertProfiles(ps)
-			rs.Profiles += len(ps)
-			ps = make([]*matcher.Profile, 0, loadChunk)
+	err = eng.Load(ctx, ix, loadChunk, func(kind string, n int) {
+		if kind == "profile" {
+			rs.Profiles += n
+		} else {
+			rs.Vacancies += n
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, nil, rs, err
 	}
-	eng.UpsertProfiles(ps)
-	rs.Profiles += len(ps)
-	vs := make([]*matcher.Vacancy, 0, loadChunk)
-	err = ix.EachVacancy(ctx, func(v *matcher.Vacancy) error {
-		if vs = append(vs, v); len(vs) == loadChunk {
-			eng.UpsertVacancies(vs)
-			rs.Vacancies += len(vs)
-			vs = make([]*matcher.Vacancy, 0, loadChunk)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, rs, err
-	}
-	eng.UpsertVacancies(vs)
-	rs.Vacancies += len(vs)
 	rs.LoadS = time.Since(t).Seconds()
 	rs.ReadyS = time.Since(start).Seconds()
 	return ix, eng, rs, nil
