@@ -373,18 +373,12 @@ func checkAnswersCorrectly(t *testing.T, s *testServer) {
 	compareWithRebuiltCore(t, s.url, s.client, s.ix)
 }
 
-// storeReader is what compareWithRebuiltCore needs of the store.
-type storeReader interface {
-	EachProfile(ctx context.Context, fn func(*matcher.Profile) error) error
-	EachVacancy(ctx context.Context, fn func(*matcher.Vacancy) error) error
-}
-
 // compareWithRebuiltCore builds a fresh core from every stored document
 // and checks that the server's answers (vacancy matches for every
 // vacancy, profile matches for some profiles, as the all-regions
 // accountmanager) have the same ids in the same order and the same
 // scores.
-func compareWithRebuiltCore(t *testing.T, base string, c *http.Client, st storeReader) {
+func compareWithRebuiltCore(t *testing.T, base string, c *http.Client, st matcher.Source) {
 	t.Helper()
 	ctx := context.Background()
 	eng := newCore()

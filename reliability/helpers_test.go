@@ -160,7 +160,7 @@ func startServer(t testing.TB, o serverOptions) *testServer {
 		t.Fatal(err)
 	}
 	eng := matcher.NewEngine(matcher.EngineOptions{Locator: loc, Taxonomy: tax, Workers: 1})
-	if err := loadEngine(context.Background(), ix, eng); err != nil {
+	if err := eng.Load(context.Background(), ix, 0, nil); err != nil {
 		t.Fatal(err)
 	}
 	rc := o.cache
@@ -185,21 +185,6 @@ func startServer(t testing.TB, o serverOptions) *testServer {
 		_ = ix.Close()
 	})
 	return ts
-}
-
-// loadEngine fills a core from the store, as serve does at start.
-func loadEngine(ctx context.Context, st matcher.Store, eng *matcher.Engine) error {
-	var ps []*matcher.Profile
-	if err := st.EachProfile(ctx, func(p *matcher.Profile) error { ps = append(ps, p); return nil }); err != nil {
-		return err
-	}
-	eng.UpsertProfiles(ps)
-	var vs []*matcher.Vacancy
-	if err := st.EachVacancy(ctx, func(v *matcher.Vacancy) error { vs = append(vs, v); return nil }); err != nil {
-		return err
-	}
-	eng.UpsertVacancies(vs)
-	return nil
 }
 
 // response is one HTTP answer.
