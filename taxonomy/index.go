@@ -58,22 +58,24 @@ const (
 	fAdd1             // a label without one of its atoms is the query
 	fSubst2           // the query with two words swapped is a label
 	fSubstNear        // a one-word variant of the query is one atom off a label
+	fAssoc            // query words the labels lack, made up for by words associated with them that they have
 	nFeat
 )
 
 // featNames name the features (tuning and diagnostics).
 var featNames = [nFeat]string{"dice", "ngram", "cov", "desc", "isco", "pref", "docng", "subst", "exact", "exactpref",
-	"prior", "exactn", "head", "headbest", "nbsim", "nbexact", "sibsim", "sibexact", "bm25", "lm", "drop1", "add1", "subst2", "substnear"}
+	"prior", "exactn", "head", "headbest", "nbsim", "nbexact", "sibsim", "sibexact", "bm25", "lm", "drop1", "add1", "subst2", "substnear",
+	"assoc"}
 
 // weights weigh the features of a concept.
 type weights [nFeat]float64
 
 // occWeights weigh occupation searches.
 var occWeights = weights{
-	fDice: 1, fNgram: 1.06, fCov: 1.54, fDesc: 0.58, fISCO: 0.22, fPref: 0.01, fDocNg: 0.84,
-	fSubst: 2.22, fExact: 1.973, fExactPref: 0.05, fHead: 0.26, fNbSim: 0.08, fNbExact: 0.05,
-	fSibSim: 0.1, fSibExact: 0.23, fLM: 0.025, fDrop1: 0.02, fAdd1: 0.0624, fSubst2: 0.4,
-	fSubstNear: 0.2,
+	fDice: 1, fNgram: 1, fCov: 1.64, fDesc: 0.56, fISCO: 0.176, fPref: 0.01, fDocNg: 0.84,
+	fSubst: 2.22, fExact: 1.973, fExactPref: 0.05, fHead: 0.24, fNbSim: 0.08, fNbExact: 0.35,
+	fSibSim: 0.1, fSibExact: 0.13, fBM25: -0.02, fLM: 0.025, fDrop1: 0.01, fAdd1: 0.0624, fSubst2: 0.4,
+	fSubstNear: 0.2, fAssoc: 4,
 }
 
 // legacyWeights are the weights from the scoring variables (skill searches).
@@ -162,6 +164,9 @@ type index struct {
 	collP     map[string]float32  // feature probability over all labels
 	prefKey   []string            // label key of each concept's preferred label
 	subst     map[string][]string // atom -> atoms it replaces within some concept's labels
+	unitID    map[string]int32    // label feature key -> number
+	docUnits  [][]int32           // sorted unit numbers of each concept's labels
+	assoc     [][]assocEntry      // unit number -> associated units (learnt from the labels)
 	pool      sync.Pool
 }
 
@@ -195,6 +200,7 @@ type scratch struct {
 	docNg      []float32
 	docSeenF   []int32
 	docTouched []int32
+	assocVal   []float32 // association strength per label unit, one query unit at a time
 }
 
 // hit is one scored concept.
@@ -281,6 +287,7 @@ func buildIndex(docs []document, w *weights) *index {
 	var labels []labelFeats
 	df := map[string]int{}
 	subst := map[[2]string]int{}
+	docUnits := make([][][]string, len(docs)) // feature keys of each label, for the associations
 	for di, d := range docs {
 		seen := map[string]bool{}
 		var docAtoms [][]string
@@ -291,6 +298,13 @@ func buildIndex(docs []document, w *weights) *index {
 			}
 			fs := ix.features(toks, false)
 			labels = append(labels, labelFeats{int32(di), l.kind, fs})
+			if w != nil {
+				ks := make([]string, len(fs))
+				for i, f := range fs {
+					ks[i] = f.key
+				}
+				docUnits[di] = append(docUnits[di], ks)
+			}
 			for _, f := range fs {
 				if !seen[f.key] {
 					seen[f.key] = true
@@ -335,6 +349,9 @@ func buildIndex(docs []document, w *weights) *index {
 				ix.iscoOf[f.key] = append(ds, int32(di))
 			}
 		}
+	}
+	if w != nil {
+		ix.buildAssoc(docUnits) // occupations only: skills do not use the rich features
 	}
 	ix.subst = map[string][]string{}
 	for pr, c := range subst {
@@ -640,6 +657,7 @@ func (ix *index) getScratch() *scratch {
 		grp2:     make([]float32, ix.nGroups),
 		grpArg:   make([]int32, ix.nGroups),
 		grpEx:    make([]int32, ix.nGroups),
+		assocVal: make([]float32, len(ix.assoc)),
 	}
 	for i := range s.grpArg {
 		s.grpArg[i] = -2
@@ -1065,6 +1083,9 @@ func (ix *index) search(q string, limit int) []hit {
 	if rich {
 		if w[fLM] != 0 {
 			ix.lmScores(s, qfs, nBase, pool)
+		}
+		if w[fAssoc] != 0 {
+			ix.assocScores(s, ix.assocQuery(qfs[:nBase], qw[:nBase]), pool)
 		}
 		for pi := range pool {
 			h := &pool[pi]
