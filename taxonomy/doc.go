@@ -50,8 +50,8 @@
 // schadebehandelaar never differ in one word inside one label pair). Exact
 // matches bring their ISCO group and neighbours into play, so that an
 // occupation sharing a title with its neighbour still ranks near the top.
-// The score is a weighted sum of these features (occWeights), fitted by coordinate ascent on the held-out
-// splits of seeds 1 and 2 only (go test -tags tune -run TestLearn, with
+// The score is a weighted sum of these features (occWeights), fitted by
+// coordinate ascent on the held-out splits of seeds 1 and 2 only (go test -tags tune -run TestLearn, with
 // LEARN=1,2 LEARN_OFF=pref,exactpref,exactn). Three weights are not
 // fitted, because the split favours the wrong answer there: held-out
 // labels are always alternative labels, so a fit learns to push down a
@@ -78,8 +78,8 @@
 // of the queries (seeds 3-5: 0.708, 0.715, 0.702) and in the first five
 // for 0.90-0.91 (0.909, 0.913, 0.903); without the word associations it
 // was 0.705, 0.705, 0.693 and 0.898, 0.903, 0.893, before the fitted
-// features 0.68-0.69 and 0.87-0.89, and a plain character-trigram TF-IDF over the
-// remaining labels reaches 0.60-0.62 and 0.85-0.87 on the same splits
+// features 0.68-0.69 and 0.87-0.89, and a plain character-trigram TF-IDF
+// over the remaining labels reaches 0.60-0.62 and 0.85-0.87 on the same splits
 // (TestHoldOutTrigramBaseline). About one held-out label in six is, after
 // normalisation, also a label of another occupation in ESCO (one in ten
 // is a label of another occupation only, which no method can rank first
