@@ -51,22 +51,21 @@
 // matches bring their ISCO group and neighbours into play, so that an
 // occupation sharing a title with its neighbour still ranks near the top.
 // The score is a weighted sum of these features (occWeights), fitted by
-// coordinate ascent on the held-out splits of seeds 1 and 2 only (go test -tags tune -run TestLearn, with
-// LEARN=1,2 LEARN_OFF=pref,exactpref,exactn). Three weights are not
-// fitted, because the split favours the wrong answer there: held-out
-// labels are always alternative labels, so a fit learns to push down a
-// concept whose preferred label is the query, and one that still carries
-// the query in several forms. Tried without gain: a prior on the number
-// of labels and BM25 over the description (weight 0, then -0.02 by the fit),
-// unweighted coverage, concepts brought into play by rare description
-// words, a query equal to an ISCO group label, a softmax (listwise) fit,
-// separate weights for queries that are labels (better on seeds 1-2 only),
-// and for the associations: the strength c/(n(a)+1), a noisy-or over all
-// associated words instead of the strongest, and label atoms (labelAtoms)
-// instead of tokens and compound parts as the words.
-// A query costs about 0.18 ms of CPU (p99 about 0.6 ms) on the
-// full ESCO occupation set; the word associations take about 6% of that
-// (and about 0.2-0.3 s and 17 MB more allocation when ESCO is loaded).
+// coordinate ascent on the held-out splits of seeds 1 and 2 only (go test -tags
+// tune -run TestLearn, with LEARN=1,2 LEARN_OFF=pref,exactpref,exactn). Three
+// weights are not fitted, because the split favours the wrong answer there:
+// held-out labels are always alternative labels, so a fit learns to push down a
+// concept whose preferred label is the query, and one that still carries the
+// query in several forms. Tried without gain: a prior on the number of labels
+// and BM25 over the description (weight 0, then -0.02 by the fit), unweighted
+// coverage, concepts brought into play by rare description words, a query equal
+// to an ISCO group label, a softmax (listwise) fit, separate weights for
+// queries that are labels (better on seeds 1-2 only), and for the associations:
+// the strength c/(n(a)+1), a noisy-or over all associated words instead of the
+// strongest, and label atoms (labelAtoms) instead of tokens and compound parts
+// as the words. A query costs about 0.18 ms of CPU (p99 about 0.6 ms) on the
+// full ESCO occupation set; the word associations take about 6% of that (and
+// about 0.2-0.3 s and 17 MB more allocation when ESCO is loaded).
 //
 // # Evaluation
 //
