@@ -58,6 +58,7 @@ func readESCO(dir string) (*Taxonomy, error) {
 		iscoLabels: map[string][]string{},
 		groupLabel: map[string]string{},
 		counts:     map[string]int{},
+		rerank:     occRerank,
 	}
 	// ISCO groups.
 	if err := eachRow(dir, fileISCOGroups, false, func(r row) error {

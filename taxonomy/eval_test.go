@@ -10,7 +10,7 @@ import (
 var (
 	escoDir   = flag.String("esco", filepath.Join("..", "..", "shared", "data", "esco-nl"), "ESCO CSV export folder for the import and evaluation tests")
 	evalShare = flag.Float64("eval.share", 0.2, "share of alternative labels held out in TestHoldOut")
-	evalSeed  = flag.Uint64("eval.seed", 1, "seed of the held-out split")
+	evalSeed  = flag.Uint64("eval.seed", 3, "seed of the held-out split (seeds 1, 2 and 6-8 were used in fitting)")
 	evalMiss  = flag.Int("eval.misses", 0, "log this many misses")
 )
 
@@ -26,8 +26,8 @@ func realESCO(t testing.TB) string {
 // 0.2 share (strict: 0.70-0.715 / 0.90-0.91; shared labels counted for any
 // owner: 0.82-0.835 / 0.925-0.935). The bar of issue 3 is 0.75 / 0.90.
 const (
-	floorTop1      = 0.68
-	floorTop5      = 0.88
+	floorTop1      = 0.71
+	floorTop5      = 0.89
 	floorTop1Owner = 0.80
 	floorTop5Owner = 0.91
 )
@@ -75,9 +75,9 @@ func TestHoldOutTrigramBaseline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("held-out evaluation skipped in -short mode")
 	}
-	oldW, oldMax, oldFeat, oldFold := occWeights, ngMaxDF, substFeat, ngFold
-	defer func() { occWeights, ngMaxDF, substFeat, ngFold = oldW, oldMax, oldFeat, oldFold }()
-	occWeights = weights{fNgram: 1}
+	oldW, oldMax, oldFeat, oldFold, oldRerank := occWeights, ngMaxDF, substFeat, ngFold, occRerank
+	defer func() { occWeights, ngMaxDF, substFeat, ngFold, occRerank = oldW, oldMax, oldFeat, oldFold, oldRerank }()
+	occWeights, occRerank = weights{fNgram: 1}, nil
 	ngMaxDF, substFeat, ngFold = 1, 0, false
 	r, err := EvaluateHoldOut(dir, *evalShare, *evalSeed)
 	if err != nil {

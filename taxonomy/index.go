@@ -145,6 +145,7 @@ type index struct {
 	docNgNorm []float32 // euclidean norm of each concept's summed label trigrams
 	docLabels []int32   // labels per concept
 	w         *weights  // nil: legacyWeights
+	rerank    *boosted  // reorders the head of occupation pools; nil: linear order
 	group     []int32   // ISCO group number per concept, -1 = none
 	nGroups   int
 	related   [][]int32
@@ -1140,6 +1141,9 @@ func (ix *index) search(q string, limit int) []hit {
 	}
 	if featHook != nil {
 		featHook(q, pool)
+	}
+	if rich && ix.rerank != nil {
+		ix.rerank.rerank(pool)
 	}
 	if len(pool) > limit {
 		pool = pool[:limit]

@@ -75,6 +75,7 @@ type Taxonomy struct {
 	iscoLabels map[string][]string // ISCO code (any level) -> labels
 	groupLabel map[string]string   // skill group / ISCO group URI -> label
 	counts     map[string]int      // rows read by LoadESCO
+	rerank     *boosted            // occupation reranker (ESCO only)
 
 	occIdx   *index
 	skillIdx *index
@@ -121,6 +122,7 @@ func (t *Taxonomy) finish() {
 		occDocs[i].related = append(occDocs[i].related, d.related...)
 	}
 	t.occIdx = buildIndex(occDocs, &occWeights)
+	t.occIdx.rerank = t.rerank
 	skillDocs := make([]document, len(t.skills))
 	for i, s := range t.skills {
 		d := document{labels: make([]docLabel, 0, 1+len(s.alts)+len(s.hidden))}

@@ -1,0 +1,109 @@
+package taxonomy
+
+// Reranking: the linear score (occWeights) orders the pool; boosted
+// regression trees then reorder its head. The trees see what the linear
+// score cannot combine: a concept's features together with its place in
+// the pool, its distance to the best score and how many concepts in the
+// head carry the query as a label, so that, for instance, an exact match
+// counts for less when several concepts share it and the head-word
+// evidence counts for more. The trees are fitted by
+// `go test -tags tune ./taxonomy -run TestFitRerank` (rerank_fit_test.go)
+// on held-out ESCO splits and written to rerank_model.go; they are used
+// for taxonomies loaded from ESCO only (the built-in vocabulary is too
+// small for them).
+
+// rerankHead is the number of pool entries the trees reorder.
+const rerankHead = 30
+
+// Inputs of the trees beyond the features.
+const (
+	rScore = nFeat + iota // linear score
+	rPlace                // place in the pool, 0-based
+	rGap                  // best linear score minus this one
+	rExact                // concepts in the head with the query as a label
+	nRank
+)
+
+// treeNode is one node of a regression tree; a leaf when Left is 0.
+type treeNode struct {
+	Feat        uint8
+	Thr         float32
+	Left, Right uint16
+	Val         float32
+}
+
+// boosted is a sum of regression trees added to a scaled linear score.
+type boosted struct {
+	Alpha float64 // weight of the linear score
+	Rate  float64 // shrinkage of every tree
+	Trees [][]treeNode
+}
+
+func (m *boosted) score(x *[nRank]float32) float64 {
+	s := m.Alpha * float64(x[rScore])
+	t := 0.0
+	for _, tr := range m.Trees {
+		t += float64(evalTree(tr, x))
+	}
+	return s + m.Rate*t
+}
+
+// evalTree is the value of the leaf that x reaches.
+func evalTree(tr []treeNode, x *[nRank]float32) float32 {
+	i := 0
+	for tr[i].Left != 0 {
+		if x[tr[i].Feat] <= tr[i].Thr {
+			i = int(tr[i].Left)
+		} else {
+			i = int(tr[i].Right)
+		}
+	}
+	return tr[i].Val
+}
+
+// rankInputs fills the tree inputs of the first n hits of a pool in
+// linear order.
+func rankInputs(pool []hit, n int, x [][nRank]float32) {
+	exact := 0
+	for i := 0; i < n; i++ {
+		if pool[i].feat[fExact] != 0 {
+			exact++
+		}
+	}
+	top := pool[0].score
+	for i := 0; i < n; i++ {
+		copy(x[i][:nFeat], pool[i].feat[:])
+		x[i][rScore] = float32(pool[i].score)
+		x[i][rPlace] = float32(i)
+		x[i][rGap] = float32(top - pool[i].score)
+		x[i][rExact] = float32(exact)
+	}
+}
+
+// rerank reorders the head of a pool sorted by linear score.
+func (m *boosted) rerank(pool []hit) {
+	n := min(len(pool), rerankHead)
+	if n < 2 {
+		return
+	}
+	var x [rerankHead][nRank]float32
+	rankInputs(pool, n, x[:n])
+	for i := 0; i < n; i++ {
+		pool[i].score = m.score(&x[i])
+	}
+	head := pool[:n]
+	// Insertion sort: n is small and ties keep the linear order.
+	for i := 1; i < n; i++ {
+		h := head[i]
+		j := i
+		for j > 0 && h.score > head[j-1].score {
+			head[j] = head[j-1]
+			j--
+		}
+		head[j] = h
+	}
+	// Hits beyond the head keep their order below it.
+	for i := n; i < len(pool); i++ {
+		pool[i].score = head[n-1].score - 1e-6*float64(i-n+1)
+	}
+}
