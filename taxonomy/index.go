@@ -1143,7 +1143,7 @@ func (ix *index) search(q string, limit int) []hit {
 		featHook(q, pool)
 	}
 	if rich && ix.rerank != nil {
-		ix.rerank.rerank(pool)
+		ix.rerank.rerank(ix, pool, nBase)
 	}
 	if len(pool) > limit {
 		pool = pool[:limit]

@@ -17,12 +17,26 @@ const rerankHead = 30
 
 // Inputs of the trees beyond the features.
 const (
-	rScore = nFeat + iota // linear score
-	rPlace                // place in the pool, 0-based
-	rGap                  // best linear score minus this one
-	rExact                // concepts in the head with the query as a label
+	rScore   = nFeat + iota // linear score
+	rPlace                  // place in the pool, 0-based
+	rGap                    // best linear score minus this one
+	rExact                  // concepts in the head with the query as a label
+	rQLen                   // words and compound parts in the query
+	rRel                    // broader and narrower concepts of this one
+	rRelHead                // of them, how many are in the head
+	rGrpHead                // other concepts of its ISCO group in the head
+	rDDice                  // token Dice minus the best in the head
+	rDNgram                 // trigram cosine minus the best in the head
+	rDCov                   // coverage minus the best in the head
+	rDAssoc                 // association evidence minus the best in the head
+	rDLM                    // label likelihood minus the best in the head
 	nRank
 )
+
+// headDiffs are the features whose distance to the head's best is an input.
+var headDiffs = [...]struct{ feat, in int }{
+	{fDice, rDDice}, {fNgram, rDNgram}, {fCov, rDCov}, {fAssoc, rDAssoc}, {fLM, rDLM},
+}
 
 // treeNode is one node of a regression tree; a leaf when Left is 0.
 type treeNode struct {
@@ -62,32 +76,68 @@ func evalTree(tr []treeNode, x *[nRank]float32) float32 {
 }
 
 // rankInputs fills the tree inputs of the first n hits of a pool in
-// linear order.
-func rankInputs(pool []hit, n int, x [][nRank]float32) {
+// linear order; qlen is the number of query features (words and compound
+// parts). ix gives the concepts' relations (nil: none).
+func rankInputs(ix *index, pool []hit, n, qlen int, x [][nRank]float32) {
 	exact := 0
+	var best [len(headDiffs)]float32
 	for i := 0; i < n; i++ {
 		if pool[i].feat[fExact] != 0 {
 			exact++
 		}
+		for k, h := range headDiffs {
+			best[k] = max(best[k], pool[i].feat[h.feat])
+		}
 	}
 	top := pool[0].score
 	for i := 0; i < n; i++ {
-		copy(x[i][:nFeat], pool[i].feat[:])
-		x[i][rScore] = float32(pool[i].score)
-		x[i][rPlace] = float32(i)
-		x[i][rGap] = float32(top - pool[i].score)
-		x[i][rExact] = float32(exact)
+		xi := &x[i]
+		copy(xi[:nFeat], pool[i].feat[:])
+		xi[rScore] = float32(pool[i].score)
+		xi[rPlace] = float32(i)
+		xi[rGap] = float32(top - pool[i].score)
+		xi[rExact] = float32(exact)
+		xi[rQLen] = float32(qlen)
+		for k, h := range headDiffs {
+			xi[h.in] = pool[i].feat[h.feat] - best[k]
+		}
+		if ix == nil {
+			continue
+		}
+		d := pool[i].doc
+		rel := ix.related[d]
+		xi[rRel] = float32(len(rel))
+		g := ix.group[d]
+		for j := 0; j < n; j++ {
+			if j == i {
+				continue
+			}
+			e := int32(pool[j].doc)
+			if containsInt32(rel, e) {
+				xi[rRelHead]++
+			}
+			if g >= 0 && ix.group[e] == g {
+				xi[rGrpHead]++
+			}
+		}
 	}
 }
 
+// rerankHook, when set (fitting), sees the tree inputs of every reranked
+// head with the pool still in linear order.
+var rerankHook func(x [][nRank]float32, pool []hit)
+
 // rerank reorders the head of a pool sorted by linear score.
-func (m *boosted) rerank(pool []hit) {
+func (m *boosted) rerank(ix *index, pool []hit, qlen int) {
 	n := min(len(pool), rerankHead)
 	if n < 2 {
 		return
 	}
 	var x [rerankHead][nRank]float32
-	rankInputs(pool, n, x[:n])
+	rankInputs(ix, pool, n, qlen, x[:n])
+	if rerankHook != nil {
+		rerankHook(x[:n], pool[:n])
+	}
 	for i := 0; i < n; i++ {
 		pool[i].score = m.score(&x[i])
 	}

@@ -93,33 +93,79 @@ func envSeeds(name, def string) []uint64 {
 func rerankQueries(t *testing.T, seeds []uint64) []rrQuery {
 	var out []rrQuery
 	for _, seed := range seeds {
-		tx, err := readESCO(realESCO(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tx.rerank = nil
-		qs := holdOut(tx, 0.2, seed)
-		tx.finish()
-		var pool []hit
-		featHook = func(q string, top []hit) { pool = append(pool[:0], top...) }
-		for _, q := range qs {
-			pool = pool[:0]
-			tx.occIdx.search(q.label, 10)
-			n := min(len(pool), rerankHead)
-			rq := rrQuery{label: q.label, want: q.occ, right: -1, x: make([][nRank]float32, n)}
-			if n > 0 {
-				rankInputs(pool, n, rq.x)
-			}
-			for i := 0; i < n; i++ {
-				if pool[i].doc == q.occ {
-					rq.right = i
-				}
-			}
-			out = append(out, rq)
-		}
-		featHook = nil
+		out = append(out, nestedQueries(t, 0, seed)...)
 	}
 	return out
+}
+
+// nestedQueries is rerankQueries for one seed on what the split of outer
+// (0: none) leaves: the labels outer holds out are neither in the index
+// nor asked.
+func nestedQueries(t *testing.T, outer, seed uint64) []rrQuery {
+	tx, err := readESCO(realESCO(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.rerank = nil
+	share := 0.2
+	if outer != 0 {
+		holdOut(tx, 0.2, outer)
+		share = innerShare
+	}
+	qs := holdOut(tx, share, seed)
+	tx.finish()
+	// A model without trees keeps the linear order; the hook sees the
+	// inputs the shipped trees would see.
+	tx.occIdx.rerank = &boosted{Alpha: 1}
+	var rq rrQuery
+	rerankHook = func(x [][nRank]float32, pool []hit) {
+		rq.x = append([][nRank]float32(nil), x...)
+		for i := range pool {
+			if pool[i].doc == rq.want {
+				rq.right = i
+			}
+		}
+	}
+	defer func() { rerankHook = nil }()
+	out := make([]rrQuery, 0, len(qs))
+	for _, q := range qs {
+		rq = rrQuery{label: q.label, want: q.occ, right: -1}
+		tx.occIdx.search(q.label, 10)
+		out = append(out, rq)
+	}
+	return out
+}
+
+// TestFitRerankNested measures the fitting method without any leak: for
+// each evaluation seed of RERANK_EVAL (default 3,4,5) the trees are fitted
+// on splits (RERANK_SEEDS, default 1,2,6,7,8) of the labels that seed
+// leaves in the index, so that no label it holds out was asked or seen in
+// fitting, and then asked the seed's held-out labels.
+//
+//	RERANK_NESTED=1 go test -tags tune ./taxonomy -run TestFitRerankNested -v -timeout 60m
+func TestFitRerankNested(t *testing.T) {
+	if os.Getenv("RERANK_NESTED") == "" {
+		t.Skip()
+	}
+	lin := func(q *rrQuery, i int) float64 { return float64(q.x[i][rScore]) }
+	var s1, s5 float64
+	evals := envSeeds("RERANK_EVAL", "3,4,5")
+	for _, seed := range evals {
+		var fit []rrQuery
+		for _, inner := range envSeeds("RERANK_SEEDS", "1,2,6,7,8") {
+			fit = append(fit, nestedQueries(t, seed, 1000*seed+inner)...)
+		}
+		m := fitBoosted(fit, quantileBins(fit, 64))
+		qs := nestedQueries(t, 0, seed)
+		l1, l5 := rankAt(qs, lin)
+		f1, f5 := rankAt(qs, func(q *rrQuery, i int) float64 { return m.score(&q.x[i]) })
+		s1 += f1
+		s5 += f5
+		t.Logf("seed %d (%d queries; fitted on %d from its own index): linear top-1 %.4f top-5 %.4f; reranked %.4f / %.4f",
+			seed, len(qs), len(fit), l1, l5, f1, f5)
+	}
+	t.Logf("mean reranked over %d seeds: top-1 %.4f top-5 %.4f (trees %d, depth %d, min hessian %g)",
+		len(evals), s1/float64(len(evals)), s5/float64(len(evals)), fitTrees, fitDepth, fitMinHess)
 }
 
 func filterParity(qs []rrQuery, p int) []rrQuery {
@@ -163,6 +209,10 @@ func quantileBins(qs []rrQuery, n int) [nRank][]float32 {
 	}
 	return th
 }
+
+// innerShare is the share of the labels an evaluation seed leaves that each
+// nested fitting split holds out (RERANK_INNER_SHARE, percent).
+var innerShare = float64(envInt("RERANK_INNER_SHARE", 20)) / 100
 
 // Fitting parameters: softmax cross-entropy over the head, Newton leaves.
 var (

@@ -41,7 +41,7 @@ func TestRerankHead(t *testing.T) {
 	pool[7].feat[fExact] = 1
 	pool[3].feat[fExact] = 1
 	pool[rerankHead+2].feat[fExact] = 1 // beyond the head: not moved
-	m.rerank(pool)
+	m.rerank(nil, pool, 1)
 	want := []int{3, 7, 0, 1, 2, 4}
 	for i, d := range want {
 		if pool[i].doc != d {
@@ -54,8 +54,8 @@ func TestRerankHead(t *testing.T) {
 		}
 	}
 	x := make([][nRank]float32, 3)
-	rankInputs(pool[:3], 3, x)
-	if x[0][rExact] != 2 || x[2][rPlace] != 2 || x[0][rGap] != 0 || x[1][rGap] <= 0 {
+	rankInputs(nil, pool[:3], 3, 2, x)
+	if x[0][rExact] != 2 || x[2][rPlace] != 2 || x[0][rGap] != 0 || x[1][rGap] <= 0 || x[1][rQLen] != 2 {
 		t.Errorf("rank inputs: %v", x)
 	}
 }
