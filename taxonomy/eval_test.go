@@ -22,14 +22,16 @@ func realESCO(t testing.TB) string {
 	return *escoDir
 }
 
-// Floors set a little under what the method reaches on seeds 1-5 at a
-// 0.2 share (strict: 0.70-0.715 / 0.90-0.91; shared labels counted for any
-// owner: 0.82-0.835 / 0.925-0.935). The bar of issue 3 is 0.75 / 0.90.
+// Floors set a little under what the shipped model reaches on seeds 3-5
+// at a 0.2 share (strict: 0.756-0.762 / 0.915-0.923; shared labels counted
+// for any owner: 0.824-0.826 / 0.936-0.943). Those figures are flattered
+// by the trees' fitting splits (see the package doc; the nested figure is
+// 0.737-0.740 / 0.910-0.919). The bar of issue 3 is 0.75 / 0.90.
 const (
-	floorTop1      = 0.71
-	floorTop5      = 0.89
-	floorTop1Owner = 0.80
-	floorTop5Owner = 0.91
+	floorTop1      = 0.74
+	floorTop5      = 0.90
+	floorTop1Owner = 0.81
+	floorTop5Owner = 0.92
 )
 
 func TestHoldOut(t *testing.T) {
