@@ -216,8 +216,8 @@ var innerShare = float64(envInt("RERANK_INNER_SHARE", 20)) / 100
 
 // Fitting parameters: softmax cross-entropy over the head, Newton leaves.
 var (
-	fitTrees   = envInt("RERANK_TREES", 200)
-	fitDepth   = envInt("RERANK_DEPTH", 3)
+	fitTrees   = envInt("RERANK_TREES", 400)
+	fitDepth   = envInt("RERANK_DEPTH", 4)
 	fitRate    = 0.1
 	fitLambda  = 1.0
 	fitMinHess = float64(envInt("RERANK_MINHESS", 20))
