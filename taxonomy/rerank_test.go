@@ -88,3 +88,31 @@ func TestShippedRerankModel(t *testing.T) {
 		}
 	}
 }
+
+// The head inputs: relations and ISCO group mates among the other
+// candidates, and distances to the head's best feature values.
+func TestRankInputsHead(t *testing.T) {
+	ix := &index{
+		related: [][]int32{{1, 2}, {0}, {0}, nil},
+		group:   []int32{5, 5, -1, 5},
+	}
+	pool := []hit{{doc: 0, score: 3}, {doc: 1, score: 2}, {doc: 3, score: 1}}
+	pool[0].feat[fCov] = 0.5
+	pool[1].feat[fCov] = 0.9
+	x := make([][nRank]float32, 3)
+	rankInputs(ix, pool, 3, 4, x)
+	// doc 0 has relations 1 and 2; only 1 is in the head. Docs 1 and 3
+	// share its group.
+	if x[0][rRel] != 2 || x[0][rRelHead] != 1 || x[0][rGrpHead] != 2 {
+		t.Errorf("doc 0: rel %v in head %v group mates %v", x[0][rRel], x[0][rRelHead], x[0][rGrpHead])
+	}
+	if x[2][rRel] != 0 || x[2][rRelHead] != 0 || x[2][rGrpHead] != 2 {
+		t.Errorf("doc 3: rel %v in head %v group mates %v", x[2][rRel], x[2][rRelHead], x[2][rGrpHead])
+	}
+	if d := x[0][rDCov]; d > -0.39 || d < -0.41 {
+		t.Errorf("coverage distance of doc 0: %v, want -0.4", d)
+	}
+	if x[1][rDCov] != 0 || x[2][rQLen] != 4 {
+		t.Errorf("doc 1 coverage distance %v, query length %v", x[1][rDCov], x[2][rQLen])
+	}
+}
