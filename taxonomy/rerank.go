@@ -123,6 +123,22 @@ func rankInputs(ix *index, pool []hit, n, qlen int, x [][nRank]float32) {
 	}
 }
 
+// exactTier orders the head before the trees do: the concept whose
+// preferred label is the query, then concepts that carry it as another
+// label, then the rest. The trees reorder within each tier only. They are
+// fitted on held-out labels, where a concept that carries the query is by
+// construction rarely the one it was taken from; left free, they learn to
+// push exact matches down, which is wrong for a title typed as ESCO spells it.
+func exactTier(x *[nRank]float32) int8 {
+	switch {
+	case x[fExactPref] != 0:
+		return 2
+	case x[fExact] != 0:
+		return 1
+	}
+	return 0
+}
+
 // rerankHook, when set (fitting), sees the tree inputs of every reranked
 // head with the pool still in linear order.
 var rerankHook func(x [][nRank]float32, pool []hit)
@@ -138,19 +154,21 @@ func (m *boosted) rerank(ix *index, pool []hit, qlen int) {
 	if rerankHook != nil {
 		rerankHook(x[:n], pool[:n])
 	}
+	var tier [rerankHead]int8
 	for i := 0; i < n; i++ {
 		pool[i].score = m.score(&x[i])
+		tier[i] = exactTier(&x[i])
 	}
 	head := pool[:n]
 	// Insertion sort: n is small and ties keep the linear order.
 	for i := 1; i < n; i++ {
-		h := head[i]
+		h, ht := head[i], tier[i]
 		j := i
-		for j > 0 && h.score > head[j-1].score {
-			head[j] = head[j-1]
+		for j > 0 && (ht > tier[j-1] || ht == tier[j-1] && h.score > head[j-1].score) {
+			head[j], tier[j] = head[j-1], tier[j-1]
 			j--
 		}
-		head[j] = h
+		head[j], tier[j] = h, ht
 	}
 	// Hits beyond the head keep their order below it.
 	for i := n; i < len(pool); i++ {

@@ -214,7 +214,8 @@ func quantileBins(qs []rrQuery, n int) [nRank][]float32 {
 // nested fitting split holds out (RERANK_INNER_SHARE, percent).
 var innerShare = float64(envInt("RERANK_INNER_SHARE", 20)) / 100
 
-// Fitting parameters: softmax cross-entropy over the head, Newton leaves.
+// Fitting parameters: softmax cross-entropy over the wanted concept's
+// exact tier of the head, Newton leaves.
 var (
 	fitTrees   = envInt("RERANK_TREES", 400)
 	fitDepth   = envInt("RERANK_DEPTH", 4)
@@ -264,15 +265,25 @@ func fitBoosted(qs []rrQuery, th [nRank][]float32) *boosted {
 			if q.right < 0 || len(q.x) < 2 {
 				continue
 			}
+			// The trees order each exact tier on its own (exactTier): the
+			// loss is over the tier of the wanted concept.
+			rt := exactTier(&q.x[q.right])
 			mx := math.Inf(-1)
-			for _, s := range sc[qi] {
-				mx = math.Max(mx, s)
+			for i, s := range sc[qi] {
+				if exactTier(&q.x[i]) == rt {
+					mx = math.Max(mx, s)
+				}
 			}
 			z := 0.0
-			for _, s := range sc[qi] {
-				z += math.Exp(s - mx)
+			for i, s := range sc[qi] {
+				if exactTier(&q.x[i]) == rt {
+					z += math.Exp(s - mx)
+				}
 			}
 			for i := range q.x {
+				if exactTier(&q.x[i]) != rt {
+					continue
+				}
 				p := math.Exp(sc[qi][i]-mx) / z
 				y := 0.0
 				if i == q.right {
@@ -292,14 +303,21 @@ func fitBoosted(qs []rrQuery, th [nRank][]float32) *boosted {
 	return m
 }
 
+// logSoftmax is the log-probability of k under a softmax over its exact
+// tier.
 func logSoftmax(q rrQuery, k int, s func(int) float64) float64 {
+	kt := exactTier(&q.x[k])
 	mx := math.Inf(-1)
 	for i := range q.x {
-		mx = math.Max(mx, s(i))
+		if exactTier(&q.x[i]) == kt {
+			mx = math.Max(mx, s(i))
+		}
 	}
 	z := 0.0
 	for i := range q.x {
-		z += math.Exp(s(i) - mx)
+		if exactTier(&q.x[i]) == kt {
+			z += math.Exp(s(i) - mx)
+		}
 	}
 	return s(k) - mx - math.Log(z)
 }
@@ -366,8 +384,8 @@ func fitTree(rows []fitRow, th [nRank][]float32) []treeNode {
 }
 
 // rankAt counts the queries whose concept comes first and in the first
-// five of the head under a scoring (ties: the earlier place wins), over
-// all queries.
+// five of the head under a scoring within the exact tiers (exactTier;
+// ties: the earlier place wins), over all queries.
 func rankAt(qs []rrQuery, s func(q *rrQuery, i int) float64) (top1, top5 float64) {
 	n1, n5 := 0, 0
 	for qi := range qs {
@@ -375,11 +393,12 @@ func rankAt(qs []rrQuery, s func(q *rrQuery, i int) float64) (top1, top5 float64
 		if q.right < 0 {
 			continue
 		}
-		r := s(q, q.right)
+		r, rt := s(q, q.right), exactTier(&q.x[q.right])
 		above := 0
 		for i := range q.x {
 			if i != q.right {
-				if v := s(q, i); v > r || (v == r && i < q.right) {
+				it := exactTier(&q.x[i])
+				if v := s(q, i); it > rt || it == rt && (v > r || (v == r && i < q.right)) {
 					above++
 				}
 			}
