@@ -352,7 +352,7 @@ func (e *Engine) matchVacancy(ctx context.Context, vq *vacQuery, q Query) (*Matc
 	}
 	s := e.prof.snap()
 	f := newFwd(vq, o, s)
-	res := &MatchResult{Results: []Match{}, Weights: o.w, OpenHiring: f.open, Unrecognised: dedupe(f.vq.unrec)}
+	res := &MatchResult{Results: []Match{}, Weights: o.w.rounded(), OpenHiring: f.open, Unrecognised: dedupe(f.vq.unrec)}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -451,7 +451,7 @@ func (e *Engine) RankProfiles(ctx context.Context, v *Vacancy, ids []string, q Q
 	}
 	s, refs := e.prof.lookupMany(ids)
 	f := newFwd(e.compileQuery(v), o, s)
-	res := &MatchResult{Results: []Match{}, Weights: o.w, OpenHiring: f.open, Unrecognised: dedupe(f.vq.unrec)}
+	res := &MatchResult{Results: []Match{}, Weights: o.w.rounded(), OpenHiring: f.open, Unrecognised: dedupe(f.vq.unrec)}
 	ok, start := vacancyOpen(&f.vq.x, o.today)
 	if !ok {
 		return res, nil
@@ -558,7 +558,7 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	res := &MatchResult{Results: []Match{}, Weights: o.w, Unrecognised: dedupe(unrec)}
+	res := &MatchResult{Results: []Match{}, Weights: o.w.rounded(), Unrecognised: dedupe(unrec)}
 	if pv.x.flags&pMeedoen != 0 {
 		return res, nil
 	}
@@ -641,6 +641,7 @@ func explainPair(vq *vacQuery, w *[maxItems]float64, wt *Weights, pv *profView, 
 			oh.RegisteredAt = dayString(pv.x.reg)
 		}
 		ex.OpenHiring = oh
+		ex.Components.round6()
 		return openScore(&pv.x, today), ex
 	}
 	full, part := matchSkills(pv.skills, vq.exp)
@@ -658,6 +659,8 @@ func explainPair(vq *vacQuery, w *[maxItems]float64, wt *Weights, pv *profView, 
 	default:
 		ex.Occupation = "unspecified"
 	}
+	ex.Components.round6()
+	ex.Contributions.round6()
 	return score, ex
 }
 

@@ -2,8 +2,10 @@ package matcher
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -114,7 +116,7 @@ func checkResult(t *testing.T, res *MatchResult) {
 		if !res.OpenHiring && m.Explanation.OpenHiring == nil {
 			c := m.Explanation.Contributions
 			sum := c.Skills + c.Occupation + c.Branch + c.Hours + c.Distance + c.Language + c.Education
-			if math.Abs(sum-m.Score) > 1e-9 {
+			if math.Abs(sum-m.Score) > 4e-6 {
 				t.Errorf("result %d: contributions sum %v, score %v", i, sum, m.Score)
 			}
 		}
@@ -128,11 +130,21 @@ func checkResult(t *testing.T, res *MatchResult) {
 			}
 		}
 	}
+	// Reported numbers carry at most six decimals (no 0.9300000000000002).
+	js, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := longDecimal.Find(js); m != nil {
+		t.Errorf("answer carries %s", m)
+	}
 	w := res.Weights
-	if s := w.Skills + w.Occupation + w.Branch + w.Hours + w.Distance + w.Language + w.Education; math.Abs(s-1) > 1e-9 {
+	if s := w.Skills + w.Occupation + w.Branch + w.Hours + w.Distance + w.Language + w.Education; math.Abs(s-1) > 4e-6 {
 		t.Errorf("weights sum to %v", s)
 	}
 }
+
+var longDecimal = regexp.MustCompile(`[0-9]\.[0-9]{7,}`)
 
 func ids(res *MatchResult) []string {
 	var out []string
@@ -432,7 +444,7 @@ func TestOpenHiring(t *testing.T) {
 	}
 	want := []float64{0.5 + 0.5*w("2024-01-01"), 0.5 + 0.5*w("2024-01-01"), 0.5 + 0.5*w("2025-01-01"), 0.5, 0.5 * w("2020-01-01")}
 	for i, m := range res.Results {
-		if math.Abs(m.Score-want[i]) > 1e-9 {
+		if math.Abs(m.Score-want[i]) > 5e-7 {
 			t.Errorf("%s score %v, want %v", m.ProfileID, m.Score, want[i])
 		}
 		if m.Explanation.OpenHiring == nil || m.Explanation.OpenHiring.OptedIn != (m.ProfileID != "p1") {

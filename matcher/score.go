@@ -194,12 +194,31 @@ func combine(w *Weights, c *Components) (score float64, contrib Components) {
 		Branch: w.Branch * c.Branch, Hours: w.Hours * c.Hours, Distance: w.Distance * c.Distance,
 		Language: w.Language * c.Language, Education: w.Education * c.Education,
 	}
-	score = contrib.Skills + contrib.Occupation + contrib.Branch + contrib.Hours +
-		contrib.Distance + contrib.Language + contrib.Education
+	score = round6(contrib.Skills + contrib.Occupation + contrib.Branch + contrib.Hours +
+		contrib.Distance + contrib.Language + contrib.Education)
 	if score > 1 {
 		score = 1
 	}
 	return score, contrib
+}
+
+// Scores are rounded to six decimals before they are ranked, and the
+// components, contributions and weights an answer reports are rounded the
+// same way: an answer shows 0.93 rather than 0.9300000000000002, equal
+// shown scores are real ties (broken on id), and contributions sum to the
+// score within 7×5e-7.
+func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+
+func (c *Components) round6() {
+	c.Skills, c.Occupation, c.Branch = round6(c.Skills), round6(c.Occupation), round6(c.Branch)
+	c.Hours, c.Distance = round6(c.Hours), round6(c.Distance)
+	c.Language, c.Education = round6(c.Language), round6(c.Education)
+}
+
+func (w Weights) rounded() Weights {
+	c := Components(w)
+	c.round6()
+	return Weights(c)
 }
 
 // distKm is the haversine distance between two centroids.
@@ -427,10 +446,14 @@ func pairScore(wt *Weights, px *profX, radius uint16, occs []uint32,
 	return s, c, k
 }
 
+// reachSlack is the margin of the canReach bounds.
+const reachSlack = 1e-6
+
 // canReach fills every component but skills and reports whether the pair
 // could still reach thr with a perfect skills value: first with a perfect
 // occupation too (without touching the term arena), then with the real
-// one. A 1e-9 margin keeps ties that might win on id.
+// one. A 1e-6 margin keeps ties that might win on id (scores are rounded to
+// six decimals, which can lift one by 5e-7).
 func canReach(wt *Weights, px *profX, radius uint16, occs []uint32, vx *vacX, d, thr float64, c *Components) bool {
 	return canReachSig(wt, px, radius, occs, vx, d, thr, c, nil, nil, 0)
 }
@@ -443,7 +466,7 @@ func canReachSig(wt *Weights, px *profX, radius uint16, occs []uint32, vx *vacX,
 	baseComponents(px, radius, vx, d, c)
 	rest := wt.Branch*c.Branch + wt.Hours*c.Hours +
 		wt.Distance*c.Distance + wt.Language*c.Language + wt.Education*c.Education
-	if rest+wt.Skills+wt.Occupation+1e-9 < thr {
+	if rest+wt.Skills+wt.Occupation+reachSlack < thr {
 		return false
 	}
 	skillsUB := 1.0
@@ -457,11 +480,11 @@ func canReachSig(wt *Weights, px *profX, radius uint16, occs []uint32, vx *vacX,
 		skillsUB = min(skillsUB, 1)
 	}
 	ub := rest + wt.Skills*skillsUB
-	if ub+wt.Occupation+1e-9 < thr {
+	if ub+wt.Occupation+reachSlack < thr {
 		return false
 	}
 	c.Occupation, _ = occValue(occs, vx.occ, vx.isco)
-	return ub+wt.Occupation*c.Occupation+1e-9 >= thr
+	return ub+wt.Occupation*c.Occupation+reachSlack >= thr
 }
 
 // kmPerDegree is the length of one degree of a great circle.
@@ -506,7 +529,7 @@ func openScore(px *profX, today uint16) float64 {
 	if px.reg != regUnknown && px.reg < today {
 		waited = float64(today - px.reg)
 	}
-	return s + (1-openOptInShare)*waited/(waited+openWaitHalfDay)
+	return round6(s + (1-openOptInShare)*waited/(waited+openWaitHalfDay))
 }
 
 // openKey orders open-hiring candidates: opted in first, then earliest
