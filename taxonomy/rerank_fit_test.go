@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"go/format"
 	"math"
+	"math/rand/v2"
 	"os"
 	"sort"
 	"strconv"
@@ -219,7 +220,9 @@ var innerShare = float64(envInt("RERANK_INNER_SHARE", 20)) / 100
 var (
 	fitTrees   = envInt("RERANK_TREES", 400)
 	fitDepth   = envInt("RERANK_DEPTH", 4)
-	fitRate    = 0.1
+	fitRate    = float64(envInt("RERANK_RATE", 10)) / 100
+	fitSub     = float64(envInt("RERANK_SUBSAMPLE", 100)) / 100 // share of queries each tree sees
+	fitCols    = float64(envInt("RERANK_COLSAMPLE", 100)) / 100 // share of inputs each tree may split on
 	fitLambda  = 1.0
 	fitMinHess = float64(envInt("RERANK_MINHESS", 20))
 )
@@ -259,10 +262,14 @@ func fitBoosted(qs []rrQuery, th [nRank][]float32) *boosted {
 		}
 	}
 	var rows []fitRow
+	rng := rand.New(rand.NewPCG(7, 11))
 	for it := 0; it < fitTrees; it++ {
 		rows = rows[:0]
 		for qi, q := range qs {
 			if q.right < 0 || len(q.x) < 2 {
+				continue
+			}
+			if fitSub < 1 && rng.Float64() >= fitSub {
 				continue
 			}
 			// The trees order each exact tier on its own (exactTier): the
@@ -292,7 +299,15 @@ func fitBoosted(qs []rrQuery, th [nRank][]float32) *boosted {
 				rows = append(rows, fitRow{&q.bin[i], p - y, math.Max(p*(1-p), 1e-6)})
 			}
 		}
-		tr := fitTree(rows, th)
+		use := th
+		if fitCols < 1 {
+			for f := range use {
+				if rng.Float64() >= fitCols {
+					use[f] = nil
+				}
+			}
+		}
+		tr := fitTree(rows, use)
 		m.Trees = append(m.Trees, tr)
 		for qi, q := range qs {
 			for i := range q.x {
