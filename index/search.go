@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -211,7 +212,8 @@ func (ix *Index) search(ctx context.Context, k *kindIndex, req matcher.SearchReq
 	}
 	for _, h := range res.Hits {
 		raw, _ := h.Fields[fDoc].(string)
-		hit := matcher.SearchHit{ID: h.ID, Score: h.Score}
+		// Relevance to six decimals, like match scores (no float noise).
+		hit := matcher.SearchHit{ID: h.ID, Score: math.Round(h.Score*1e6) / 1e6}
 		switch k.kind {
 		case kindProfile:
 			hit.Profile = new(matcher.Profile)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 
@@ -116,6 +117,9 @@ func TestSearchProfilesText(t *testing.T) {
 			for _, h := range r.Hits {
 				if h.Profile == nil || h.Profile.ID != h.ID {
 					t.Errorf("hit %s carries no decoded profile", h.ID)
+				}
+				if h.Score <= 0 || math.Abs(h.Score*1e6-math.Round(h.Score*1e6)) > 1e-6 {
+					t.Errorf("hit %s: relevance %v is not positive with six decimals", h.ID, h.Score)
 				}
 			}
 		})
