@@ -44,6 +44,28 @@ type EvalMiss struct {
 	Got       []Candidate `json:"got"`
 }
 
+// labelOwners maps each label's ownerKey to the occupations that carry it
+// (preferred and alternative labels, and hidden ones when asked).
+func labelOwners(t *Taxonomy, hidden bool) map[string][]int {
+	owners := map[string][]int{}
+	for i, o := range t.occs {
+		ls := append([]string{o.label}, o.alts...)
+		if hidden {
+			ls = append(ls, o.hidden...)
+		}
+		for _, l := range ls {
+			k := ownerKey(l)
+			if ow := owners[k]; len(ow) == 0 || ow[len(ow)-1] != i {
+				owners[k] = append(ow, i)
+			}
+		}
+	}
+	return owners
+}
+
+// ownerKey is a label's normalised form for labelOwners.
+func ownerKey(l string) string { return strings.Join(tokenize(l), " ") }
+
 // EvaluateHoldOut measures occupation normalisation on the ESCO export in
 // dir: it removes a seeded random share of the occupations' alternative
 // labels (and any hidden label equal to a removed one) before the index is
@@ -54,15 +76,7 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 	if err != nil {
 		return nil, err
 	}
-	owners := map[string][]int{} // normalised label -> occupations carrying it
-	for i, o := range t.occs {
-		for _, l := range append(append([]string{o.label}, o.alts...), o.hidden...) {
-			k := strings.Join(tokenize(l), " ")
-			if ow := owners[k]; len(ow) == 0 || ow[len(ow)-1] != i {
-				owners[k] = append(ow, i)
-			}
-		}
-	}
+	owners := labelOwners(t, true)
 	qs := holdOut(t, share, seed)
 	t.finish()
 	res := &EvalResult{Share: share, Seed: seed, Queries: len(qs)}
@@ -99,7 +113,7 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 			if rank == 1 {
 				resolvedOK++
 			}
-			if ownedBy(t, owners[strings.Join(tokenize(q.label), " ")], got[0].URI) {
+			if ownedBy(t, owners[ownerKey(q.label)], got[0].URI) {
 				resolvedOwner++
 			}
 		}
@@ -109,7 +123,7 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 		if rank > 0 {
 			mrr += 1 / float64(rank)
 		}
-		own := owners[strings.Join(tokenize(q.label), " ")]
+		own := owners[ownerKey(q.label)]
 		if len(own) > 1 {
 			res.Shared++
 		}

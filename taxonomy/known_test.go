@@ -1,7 +1,7 @@
 package taxonomy
 
 import (
-	"strings"
+	"slices"
 	"testing"
 )
 
@@ -19,47 +19,26 @@ func TestKnownLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	tx.finish()
-	owners := map[string][]int{}
+	owners := labelOwners(tx, false)
 	var labels []string
-	for i, o := range tx.occs {
-		for _, l := range append([]string{o.label}, o.alts...) {
-			k := strings.Join(tokenize(l), " ")
-			if ow := owners[k]; len(ow) == 0 || ow[len(ow)-1] != i {
-				owners[k] = append(ow, i)
-			}
-			labels = append(labels, l)
-		}
+	for _, o := range tx.occs {
+		labels = append(append(labels, o.label), o.alts...)
 	}
 	// The linear order alone (rerank nil) reaches 0.991 / 0.955.
-	for _, m := range []*boosted{occRerank} {
-		tx.occIdx.rerank = m
-		ok, pref, prefN := 0, 0, 0
-		for _, l := range labels {
-			got := tx.occIdx.search(l, 5)
-			own := owners[strings.Join(tokenize(l), " ")]
-			if len(got) > 0 && containsInt(own, got[0].doc) {
-				ok++
-			}
-		}
-		for i, o := range tx.occs {
-			prefN++
-			if got := tx.occIdx.search(o.label, 1); len(got) > 0 && got[0].doc == i {
-				pref++
-			}
-		}
-		owner, prefShare := float64(ok)/float64(len(labels)), float64(pref)/float64(prefN)
-		t.Logf("trees %v: known labels with an owner first %.4f of %d; preferred labels first %.4f", m != nil, owner, len(labels), prefShare)
-		if owner < 0.98 || prefShare < 0.95 {
-			t.Errorf("trees %v: owner first %.4f (floor 0.98), preferred first %.4f (floor 0.95)", m != nil, owner, prefShare)
+	ok, pref := 0, 0
+	for _, l := range labels {
+		if got := tx.occIdx.search(l, 5); len(got) > 0 && slices.Contains(owners[ownerKey(l)], got[0].doc) {
+			ok++
 		}
 	}
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
+	for i, o := range tx.occs {
+		if got := tx.occIdx.search(o.label, 1); len(got) > 0 && got[0].doc == i {
+			pref++
 		}
 	}
-	return false
+	owner, prefShare := float64(ok)/float64(len(labels)), float64(pref)/float64(len(tx.occs))
+	t.Logf("known labels with an owner first %.4f of %d; preferred labels first %.4f", owner, len(labels), prefShare)
+	if owner < 0.98 || prefShare < 0.95 {
+		t.Errorf("owner first %.4f (floor 0.98), preferred first %.4f (floor 0.95)", owner, prefShare)
+	}
 }
