@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -212,8 +211,7 @@ func (ix *Index) search(ctx context.Context, k *kindIndex, req matcher.SearchReq
 	}
 	for _, h := range res.Hits {
 		raw, _ := h.Fields[fDoc].(string)
-		// Relevance to six decimals, like match scores (no float noise).
-		hit := matcher.SearchHit{ID: h.ID, Score: math.Round(h.Score*1e6) / 1e6}
+		hit := matcher.SearchHit{ID: h.ID, Score: matcher.RoundScore(h.Score)}
 		switch k.kind {
 		case kindProfile:
 			hit.Profile = new(matcher.Profile)

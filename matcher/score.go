@@ -194,7 +194,7 @@ func combine(w *Weights, c *Components) (score float64, contrib Components) {
 		Branch: w.Branch * c.Branch, Hours: w.Hours * c.Hours, Distance: w.Distance * c.Distance,
 		Language: w.Language * c.Language, Education: w.Education * c.Education,
 	}
-	score = round6(contrib.Skills + contrib.Occupation + contrib.Branch + contrib.Hours +
+	score = RoundScore(contrib.Skills + contrib.Occupation + contrib.Branch + contrib.Hours +
 		contrib.Distance + contrib.Language + contrib.Education)
 	if score > 1 {
 		score = 1
@@ -202,17 +202,18 @@ func combine(w *Weights, c *Components) (score float64, contrib Components) {
 	return score, contrib
 }
 
-// Scores are rounded to six decimals before they are ranked, and the
-// components, contributions and weights an answer reports are rounded the
-// same way: an answer shows 0.93 rather than 0.9300000000000002, equal
-// shown scores are real ties (broken on id), and contributions sum to the
-// score within 7×5e-7.
-func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+// RoundScore rounds a reported score to six decimals. Match scores are
+// rounded before they are ranked, and the components, contributions and
+// weights an answer reports are rounded the same way: an answer shows 0.93
+// rather than 0.9300000000000002, equal shown scores are real ties (broken
+// on id), and contributions sum to the score within 7×5e-7. Adapters round
+// their own relevance scores (search) with it too.
+func RoundScore(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
 func (c *Components) round6() {
-	c.Skills, c.Occupation, c.Branch = round6(c.Skills), round6(c.Occupation), round6(c.Branch)
-	c.Hours, c.Distance = round6(c.Hours), round6(c.Distance)
-	c.Language, c.Education = round6(c.Language), round6(c.Education)
+	c.Skills, c.Occupation, c.Branch = RoundScore(c.Skills), RoundScore(c.Occupation), RoundScore(c.Branch)
+	c.Hours, c.Distance = RoundScore(c.Hours), RoundScore(c.Distance)
+	c.Language, c.Education = RoundScore(c.Language), RoundScore(c.Education)
 }
 
 func (w Weights) rounded() Weights {
@@ -529,7 +530,7 @@ func openScore(px *profX, today uint16) float64 {
 	if px.reg != regUnknown && px.reg < today {
 		waited = float64(today - px.reg)
 	}
-	return round6(s + (1-openOptInShare)*waited/(waited+openWaitHalfDay))
+	return RoundScore(s + (1-openOptInShare)*waited/(waited+openWaitHalfDay))
 }
 
 // openKey orders open-hiring candidates: opted in first, then earliest
