@@ -275,18 +275,7 @@ func fitBoosted(qs []rrQuery, th [nRank][]float32) *boosted {
 			// The trees order each exact tier on its own (exactTier): the
 			// loss is over the tier of the wanted concept.
 			rt := exactTier(&q.x[q.right])
-			mx := math.Inf(-1)
-			for i, s := range sc[qi] {
-				if exactTier(&q.x[i]) == rt {
-					mx = math.Max(mx, s)
-				}
-			}
-			z := 0.0
-			for i, s := range sc[qi] {
-				if exactTier(&q.x[i]) == rt {
-					z += math.Exp(s - mx)
-				}
-			}
+			mx, z := tierSoftmax(&q, rt, func(i int) float64 { return sc[qi][i] })
 			for i := range q.x {
 				if exactTier(&q.x[i]) != rt {
 					continue
@@ -318,22 +307,28 @@ func fitBoosted(qs []rrQuery, th [nRank][]float32) *boosted {
 	return m
 }
 
-// logSoftmax is the log-probability of k under a softmax over its exact
-// tier.
-func logSoftmax(q rrQuery, k int, s func(int) float64) float64 {
-	kt := exactTier(&q.x[k])
-	mx := math.Inf(-1)
+// tierSoftmax gives the largest score of a query's exact tier and the
+// normaliser of a softmax over that tier: candidate i of the tier has
+// probability exp(s(i)-mx)/z.
+func tierSoftmax(q *rrQuery, tier int8, s func(int) float64) (mx, z float64) {
+	mx = math.Inf(-1)
 	for i := range q.x {
-		if exactTier(&q.x[i]) == kt {
+		if exactTier(&q.x[i]) == tier {
 			mx = math.Max(mx, s(i))
 		}
 	}
-	z := 0.0
 	for i := range q.x {
-		if exactTier(&q.x[i]) == kt {
+		if exactTier(&q.x[i]) == tier {
 			z += math.Exp(s(i) - mx)
 		}
 	}
+	return mx, z
+}
+
+// logSoftmax is the log-probability of k under a softmax over its exact
+// tier.
+func logSoftmax(q rrQuery, k int, s func(int) float64) float64 {
+	mx, z := tierSoftmax(&q, exactTier(&q.x[k]), s)
 	return s(k) - mx - math.Log(z)
 }
 
