@@ -645,9 +645,8 @@ func explainPair(vq *vacQuery, w *[maxItems]float64, wt *Weights, pv *profView, 
 		return openScore(&pv.x, today), ex
 	}
 	full, part := matchSkills(pv.skills, vq.exp)
-	score, c, k := pairScore(wt, &pv.x, pv.h.radius, pv.occs, &vq.x, full, part, w, len(vq.items), d)
-	_, ex.Contributions = combine(wt, &c)
-	ex.Components = c
+	score, c, contrib, k := pairScore(wt, &pv.x, pv.h.radius, pv.occs, &vq.x, full, part, w, len(vq.items), d)
+	ex.Components, ex.Contributions = c, contrib
 	explainSkills(&ex, vq.items, full, part)
 	switch {
 	case k == 5:

@@ -433,18 +433,17 @@ func baseComponents(px *profX, radius uint16, vx *vacX, dist float64, c *Compone
 }
 
 // pairScore is the weighted score of a pair that passed the hard filters,
-// given the skill items the profile holds fully and in part (matchSkills);
-// occs are the profile's occupation pairs and w the vacancy's item weights
-// (read only when some item is held).
+// with its components, their contributions and the occupation match level
+// k, given the skill items the profile holds fully and in part
+// (matchSkills); occs are the profile's occupation pairs and w the
+// vacancy's item weights (read only when some item is held).
 func pairScore(wt *Weights, px *profX, radius uint16, occs []uint32,
-	vx *vacX, full, part uint64, w *[maxItems]float64, nItems int, dist float64) (float64, Components, int) {
-	var c Components
+	vx *vacX, full, part uint64, w *[maxItems]float64, nItems int, dist float64) (s float64, c, contrib Components, k int) {
 	baseComponents(px, radius, vx, dist, &c)
 	c.Skills = skillValue(full, part, w, nItems)
-	var k int
 	c.Occupation, k = occValue(occs, vx.occ, vx.isco)
-	s, _ := combine(wt, &c)
-	return s, c, k
+	s, contrib = combine(wt, &c)
+	return s, c, contrib, k
 }
 
 // reachSlack is the margin of the canReach bounds.

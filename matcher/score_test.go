@@ -249,7 +249,7 @@ func TestPruningBoundsAreSafe(t *testing.T) {
 				continue
 			}
 			full, part := matchSkills(pv.skills, f.vq.exp)
-			score, _, _ := pairScore(&o.w, &pv.x, h.radius, pv.occs, &f.vq.x, full, part, &f.wItem, f.nItems, d)
+			score, _, _, _ := pairScore(&o.w, &pv.x, h.radius, pv.occs, &f.vq.x, full, part, &f.wItem, f.nItems, d)
 			thr := r.Float64()
 			if r.IntN(4) == 0 {
 				thr = score // ties must survive
