@@ -785,8 +785,9 @@ func (ix *index) search(q string, limit int) []hit {
 	// Character trigrams of the folded tokens: a softer label similarity.
 	qg, qgn := ix.queryGrams(toks)
 	if qgn > 0 {
-		for g, w := range qg {
-			for _, p := range ix.ngPost[g] {
+		for _, q := range qg {
+			w := q.w
+			for _, p := range ix.ngPost[q.g] {
 				if !s.seen[p.label] {
 					s.seen[p.label] = true
 					s.touched = append(s.touched, p.label)
@@ -1244,38 +1245,60 @@ func containsInt32(xs []int32, x int32) bool {
 	return false
 }
 
+// gramCount is a character trigram and how often it occurs.
+type gramCount struct {
+	g string
+	c int
+}
+
 // gramCounts returns the character trigrams of the folded tokens with
-// their counts.
-func (ix *index) gramCounts(toks []string) map[string]int {
-	m := make(map[string]int, len(toks)*8)
+// their counts, in the order they first occur. A slice and not a map: the
+// sums over it (norms, dot products) must add up in the same order every
+// time, or a concept's similarity differs in its last bits from one start
+// (or one query) to the next and near-ties change places.
+func (ix *index) gramCounts(toks []string) []gramCount {
+	var out []gramCount
 	for _, t := range toks {
 		if ngFold {
 			t = ix.fold(t)
 		}
+	next:
 		for _, g := range trigramsOf(t) {
-			m[g]++
+			for i := range out {
+				if out[i].g == g {
+					out[i].c++
+					continue next
+				}
+			}
+			out = append(out, gramCount{g, 1})
 		}
 	}
-	return m
+	return out
 }
 
 // buildNgrams indexes the labels' character trigrams (in label order, the
 // order buildIndex numbered them).
 func (ix *index) buildNgrams(labelToks [][][]string) {
-	var all []map[string]int
+	var all [][]gramCount
 	df := map[string]int{}
-	docGrams := make([]map[string]int, len(labelToks))
+	docGrams := make([][]gramCount, len(labelToks))
 	for di, dt := range labelToks {
-		dg := map[string]int{}
+		at := map[string]int{} // trigram -> its place in dg
+		var dg []gramCount
 		for _, toks := range dt {
 			if len(toks) == 0 {
 				continue
 			}
 			m := ix.gramCounts(toks)
 			all = append(all, m)
-			for g, c := range m {
-				df[g]++
-				dg[g] += c
+			for _, gc := range m {
+				df[gc.g]++
+				if i, ok := at[gc.g]; ok {
+					dg[i].c += gc.c
+				} else {
+					at[gc.g] = len(dg)
+					dg = append(dg, gc)
+				}
 			}
 		}
 		docGrams[di] = dg
@@ -1289,11 +1312,11 @@ func (ix *index) buildNgrams(labelToks [][][]string) {
 	ix.ngNorm = make([]float32, len(all))
 	for li, m := range all {
 		var ss float64
-		for g, c := range m {
-			w := float32(c) * ix.ngIDF[g]
+		for _, gc := range m {
+			w := float32(gc.c) * ix.ngIDF[gc.g]
 			ss += float64(w) * float64(w)
-			if float64(df[g]) <= ngMaxDF*n {
-				ix.ngPost[g] = append(ix.ngPost[g], posting{int32(li), w})
+			if float64(df[gc.g]) <= ngMaxDF*n {
+				ix.ngPost[gc.g] = append(ix.ngPost[gc.g], posting{int32(li), w})
 			}
 		}
 		ix.ngNorm[li] = float32(math.Sqrt(ss))
@@ -1301,28 +1324,35 @@ func (ix *index) buildNgrams(labelToks [][][]string) {
 	ix.docNgNorm = make([]float32, len(labelToks))
 	for di, m := range docGrams {
 		var ss float64
-		for g, c := range m {
-			w := float64(c) * float64(ix.ngIDF[g])
+		for _, gc := range m {
+			w := float64(gc.c) * float64(ix.ngIDF[gc.g])
 			ss += w * w
 		}
 		ix.docNgNorm[di] = float32(math.Sqrt(ss))
 	}
 }
 
-// queryGrams returns the query's trigram weights and their norm.
-func (ix *index) queryGrams(toks []string) (map[string]float32, float32) {
+// queryGram is a trigram of the query and its weight.
+type queryGram struct {
+	g string
+	w float32
+}
+
+// queryGrams returns the query's known trigrams with their weights, in the
+// order they first occur, and the norm of all its trigrams.
+func (ix *index) queryGrams(toks []string) ([]queryGram, float32) {
 	m := ix.gramCounts(toks)
-	out := make(map[string]float32, len(m))
+	out := make([]queryGram, 0, len(m))
 	var ss float64
-	for g, c := range m {
-		idf, ok := ix.ngIDF[g]
+	for _, gc := range m {
+		idf, ok := ix.ngIDF[gc.g]
 		if !ok {
 			idf = float32(math.Log(1 + float64(len(ix.ngNorm))))
 		}
-		w := float32(c) * idf
+		w := float32(gc.c) * idf
 		ss += float64(w) * float64(w)
 		if ok {
-			out[g] = w
+			out = append(out, queryGram{gc.g, w})
 		}
 	}
 	return out, float32(math.Sqrt(ss))
@@ -1494,8 +1524,15 @@ func (ix *index) buildGroupLM() {
 	ix.grpPost = map[string][]descPosting{}
 	ix.grpMass = make([]float32, ix.nGroups)
 	acc := map[string]map[int32]float32{}
-	for k, ps := range ix.lmPost {
-		for _, p := range ps {
+	// In key order: the group masses are float sums, and a map's order
+	// changes from one start to the next.
+	keys := make([]string, 0, len(ix.lmPost))
+	for k := range ix.lmPost {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, p := range ix.lmPost[k] {
 			g := ix.group[p.doc]
 			if g < 0 {
 				continue
