@@ -94,6 +94,12 @@
 // take about 6% of it (and about 0.2-0.3 s and 17 MB more allocation when
 // ESCO is loaded).
 //
+// Every float sum, when the index is built and when a query is scored,
+// adds up in a fixed order (never a map's), so a query gets the same
+// features, scores and ranking on every start and every call
+// (TestSearchDeterministic); the trees' thresholds would otherwise see
+// last-bit differences.
+//
 // # Evaluation
 //
 // EvaluateHoldOut removes a seeded share of the ESCO alternative labels
