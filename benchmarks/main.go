@@ -139,7 +139,7 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 	pr("\n== core: load and memory ==")
 	eng, mem := loadCore(src, loc, c.profiles, c.vacancies)
 	r.Memory = mem
-	pr("method: heap in use after runtime.GC, before and after UpsertProfiles of every profile (generated in chunks of %d and dropped), then of every vacancy", loadChunk)
+	pr("method: heap in use after runtime.GC, before and after UpsertProfiles of every profile (generated in chunks of %d and dropped) and Engine.Compact, then of every vacancy", loadChunk)
 	pr("core bytes/profile %.0f (%.1f MiB for %d); bytes/vacancy %.0f; load %.1fs + %.1fs",
 		mem.BytesPerProfile, mem.ProfilesHeapMiB, c.profiles, mem.BytesPerVacancy, mem.ProfileLoadS, mem.VacancyLoadS)
 
