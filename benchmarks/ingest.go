@@ -118,6 +118,7 @@ func restart(ctx context.Context, ix *index.Index, dir string, loc matcher.Locat
 	if err != nil {
 		return nil, nil, rs, err
 	}
+	eng.Compact() // as serve does before it reports ready
 	rs.LoadS = time.Since(t).Seconds()
 	rs.ReadyS = time.Since(start).Seconds()
 	return ix, eng, rs, nil

@@ -245,7 +245,7 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 
 	// 5. restart to ready
 	pr("\n== restart to ready ==")
-	pr("method: Close the index, then Open it again and load every stored profile and vacancy into a new engine with Engine.Load (EachProfile/EachVacancy, UpsertProfiles/UpsertVacancies in chunks of %d), as werkmatch serve does; the old engine is dropped first", loadChunk)
+	pr("method: Close the index, then Open it again and load every stored profile and vacancy into a new engine with Engine.Load (EachProfile/EachVacancy, UpsertProfiles/UpsertVacancies in chunks of %d) and Engine.Compact, as werkmatch serve does before it reports ready; the old engine is dropped first; the HTTP sections use the engine of the last restart", loadChunk)
 	eng = nil
 	runtime.GC()
 	if stopProf, err = c.profile("restart"); err != nil {
