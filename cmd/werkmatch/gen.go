@@ -19,7 +19,9 @@ import (
 	"github.com/werkmatch/werkmatch/taxonomy"
 )
 
-func init() { subcommands["gen"] = runGen }
+func init() {
+	subcommands["gen"] = subcommand{"write a deterministic synthetic corpus (profiles and vacancies) as NDJSON", runGen}
+}
 
 // genConfig is what werkmatch gen was asked to write.
 type genConfig struct {

@@ -10,7 +10,9 @@ import (
 	"time"
 )
 
-func init() { subcommands["healthcheck"] = runHealthcheck }
+func init() {
+	subcommands["healthcheck"] = subcommand{"ask a running server's /healthz; exit 0 on 200 (container health checks)", runHealthcheck}
+}
 
 // runHealthcheck asks a running werkmatch for /healthz and fails unless it
 // answers 200. It exists for container health checks in images without

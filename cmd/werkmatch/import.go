@@ -14,7 +14,9 @@ import (
 	"github.com/werkmatch/werkmatch/taxonomy"
 )
 
-func init() { subcommands["import"] = runImport }
+func init() {
+	subcommands["import"] = subcommand{"import profiles or vacancies (NDJSON or CSV) into the data dir, or read an ESCO export", runImport}
+}
 
 const importUsage = `usage:
   werkmatch import profiles FILE [flags]    upsert profiles from NDJSON or CSV into the data dir

@@ -1,10 +1,12 @@
 // Command werkmatch is the werkmatch server and its tools. Subcommands
-// register themselves in subcommands (serve in serve.go, gen and import
-// in their own files), so that adding one never touches this file.
+// register themselves, with a one-line summary for the usage text, in
+// subcommands (serve in serve.go, the others in their own files), so that
+// adding one never touches this file.
 //
 //	werkmatch serve [flags]     run the HTTP API (see werkmatch serve -h)
 //	werkmatch gen [flags]       write a synthetic corpus as NDJSON
 //	werkmatch import ...        import profiles, vacancies or ESCO
+//	werkmatch healthcheck       exit 0 when a running server answers /healthz
 package main
 
 import (
@@ -12,28 +14,35 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"slices"
 	"syscall"
 )
 
-// subcommands maps a subcommand name to its entry point. ctx is cancelled
-// on SIGINT or SIGTERM. A subcommand returns flag.ErrHelp after printing
-// its own usage.
-var subcommands = map[string]func(ctx context.Context, args []string) error{}
+// subcommand is one command of werkmatch: what it does, in one line for
+// the usage text, and its entry point. ctx is cancelled on SIGINT or
+// SIGTERM. run returns flag.ErrHelp after printing its own usage.
+type subcommand struct {
+	summary string
+	run     func(ctx context.Context, args []string) error
+}
 
-func usage() {
+// subcommands maps a subcommand name to its subcommand.
+var subcommands = map[string]subcommand{}
+
+func usage(w io.Writer) {
 	names := make([]string, 0, len(subcommands))
 	for n := range subcommands {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	fmt.Fprintf(os.Stderr, "usage: werkmatch <command> [flags]\n\ncommands:\n")
+	fmt.Fprintf(w, "usage: werkmatch <command> [flags]\n\ncommands:\n")
 	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %s\n", n)
+		fmt.Fprintf(w, "  %-12s %s\n", n, subcommands[n].summary)
 	}
-	fmt.Fprintf(os.Stderr, "\nwerkmatch <command> -h shows the flags of a command.\n")
+	fmt.Fprintf(w, "\nwerkmatch <command> -h shows the flags of a command.\n")
 }
 
 func main() {
@@ -42,7 +51,7 @@ func main() {
 
 func run(args []string) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		usage()
+		usage(os.Stderr)
 		if len(args) == 0 {
 			return 2
 		}
@@ -51,12 +60,12 @@ func run(args []string) int {
 	cmd, ok := subcommands[args[0]]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "werkmatch: unknown command %q\n\n", args[0])
-		usage()
+		usage(os.Stderr)
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := cmd(ctx, args[1:]); err != nil {
+	if err := cmd.run(ctx, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}

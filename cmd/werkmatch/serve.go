@@ -22,7 +22,9 @@ import (
 	"github.com/werkmatch/werkmatch/taxonomy"
 )
 
-func init() { subcommands["serve"] = serveMain }
+func init() {
+	subcommands["serve"] = subcommand{"run the HTTP API", serveMain}
+}
 
 // serveConfig is everything serve reads from flags and WERKMATCH_* env.
 type serveConfig struct {
