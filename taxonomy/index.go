@@ -785,9 +785,9 @@ func (ix *index) search(q string, limit int) []hit {
 	// Character trigrams of the folded tokens: a softer label similarity.
 	qg, qgn := ix.queryGrams(toks)
 	if qgn > 0 {
-		for _, q := range qg {
-			w := q.w
-			for _, p := range ix.ngPost[q.g] {
+		for _, gw := range qg {
+			w := gw.w
+			for _, p := range ix.ngPost[gw.g] {
 				if !s.seen[p.label] {
 					s.seen[p.label] = true
 					s.touched = append(s.touched, p.label)
@@ -1523,16 +1523,17 @@ func (ix *index) buildLM(ls []lmLabel, nDocs int) {
 func (ix *index) buildGroupLM() {
 	ix.grpPost = map[string][]descPosting{}
 	ix.grpMass = make([]float32, ix.nGroups)
-	acc := map[string]map[int32]float32{}
-	// In key order: the group masses are float sums, and a map's order
-	// changes from one start to the next.
-	keys := make([]string, 0, len(ix.lmPost))
-	for k := range ix.lmPost {
-		keys = append(keys, k)
+	// A group's mass is the sum of its concepts' masses, in concept order
+	// (summed over the postings map instead, its order would change the
+	// last bits from one start to the next).
+	for d, g := range ix.group {
+		if g >= 0 {
+			ix.grpMass[g] += ix.lmMass[d]
+		}
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		for _, p := range ix.lmPost[k] {
+	acc := map[string]map[int32]float32{}
+	for k, ps := range ix.lmPost {
+		for _, p := range ps {
 			g := ix.group[p.doc]
 			if g < 0 {
 				continue
@@ -1543,7 +1544,6 @@ func (ix *index) buildGroupLM() {
 				acc[k] = m
 			}
 			m[g] += p.tf
-			ix.grpMass[g] += p.tf
 		}
 	}
 	for k, m := range acc {
