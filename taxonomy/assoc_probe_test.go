@@ -20,7 +20,7 @@ func TestAssocSweep(t *testing.T) {
 	occWeights[fAssoc] = 1e-6
 	var qs []learnQuery
 	for _, s := range []uint64{1, 2} {
-		qs = append(qs, dumpFeatures(t, s)...)
+		qs = append(qs, dumpFeatures(t, s, false)...)
 	}
 	out, beyond := 0, 0
 	for _, q := range qs {

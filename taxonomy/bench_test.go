@@ -51,3 +51,43 @@ func BenchmarkSearchOccupations(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 }
+
+// benchSkillQueries are skills as people type them.
+var benchSkillQueries = []string{
+	"Engels spreken", "Duits schrijven", "samenwerken in een team", "klantgericht werken", "excel",
+	"spreadsheetsoftware gebruiken", "programmeren in python", "computervaardigheden", "plannen",
+	"probleemoplossend vermogen", "afval scheiden", "energie besparen", "stressbestendig", "nauwkeurig werken",
+	"communiceren met klanten", "Nederlands begrijpen", "sql", "digitale veiligheid", "leidinggeven",
+	"tijdmanagement", "presenteren", "onderhandelen", "creatief denken", "e-mail gebruiken",
+}
+
+// BenchmarkSearchSkills measures one skill query on the ESCO skills the
+// export holds, with the shipped weights and, in the same run, with the
+// legacy weights skill searches used before (skillWeights nil).
+func BenchmarkSearchSkills(b *testing.B) {
+	shipped := benchESCO(b)
+	old := skillWeights
+	skillWeights = nil
+	legacy, err := LoadESCO(realESCO(b))
+	skillWeights = old
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		t    *Taxonomy
+	}{{"shipped", shipped}, {"legacy", legacy}} {
+		b.Run(c.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				c.t.SearchSkills(benchSkillQueries[i%len(benchSkillQueries)], 10)
+				lat = append(lat, time.Since(start))
+			}
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+		})
+	}
+}

@@ -185,8 +185,19 @@ func readESCO(dir string) (*Taxonomy, error) {
 			return nil
 		}
 		// Only skill-to-skill links count for matching; groups are labels.
-		if b := r.get("broaderUri"); r.get("broaderType") == "KnowledgeSkillCompetence" && b != "" && !contains(t.skills[i].broader, b) {
-			t.skills[i].broader = append(t.skills[i].broader, b)
+		b := r.get("broaderUri")
+		if b == "" {
+			return nil
+		}
+		switch r.get("broaderType") {
+		case "KnowledgeSkillCompetence":
+			if !contains(t.skills[i].broader, b) {
+				t.skills[i].broader = append(t.skills[i].broader, b)
+			}
+		case "SkillGroup":
+			if !contains(t.skills[i].groups, b) {
+				t.skills[i].groups = append(t.skills[i].groups, b)
+			}
 		}
 		return nil
 	}); err != nil {

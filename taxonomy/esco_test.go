@@ -81,6 +81,15 @@ func TestLoadESCOFixture(t *testing.T) {
 	if tx.Label("http://data.europa.eu/esco/skill/test-g01") != "voertuigen en machines bedienen" {
 		t.Error("skill group label")
 	}
+	// ...and they are the skill's group in the search index, where its
+	// label counts as evidence the way an ISCO group's does.
+	s01 := tx.skillByURI["http://data.europa.eu/esco/skill/test-s01"]
+	if g := tx.skills[s01].groups; len(g) != 1 || g[0] != "http://data.europa.eu/esco/skill/test-g01" {
+		t.Errorf("groups of test-s01 = %v", g)
+	}
+	if tx.skillIdx.group[s01] < 0 || len(tx.skillIdx.iscoOf[foldToken("voertuigen")]) == 0 {
+		t.Error("skill group not in the skill index")
+	}
 	if got, ok := tx.ResolveSkill("HACCP"); !ok || got != "http://data.europa.eu/esco/skill/test-s03" {
 		t.Errorf("ResolveSkill(HACCP) = %q, %v", got, ok)
 	}

@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// EvalResult is the outcome of a held-out evaluation of occupation
-// normalisation.
+// EvalResult is the outcome of a held-out evaluation of occupation (or
+// skill) normalisation; "occupation" below reads "skill" for the latter.
 type EvalResult struct {
 	Share   float64 `json:"share"`   // share of alternative labels held out
 	Seed    uint64  `json:"seed"`    // random seed of the split
@@ -44,14 +44,44 @@ type EvalMiss struct {
 	Got       []Candidate `json:"got"`
 }
 
+// conceptRef is one concept's labels, as the evaluation sees them: an
+// occupation's or a skill's, editable until the taxonomy is finished.
+type conceptRef struct {
+	uri, label   string
+	alts, hidden *[]string
+}
+
+// refs gives the occupations (skills false) or the skills of t.
+func (t *Taxonomy) refs(skills bool) []conceptRef {
+	if skills {
+		out := make([]conceptRef, len(t.skills))
+		for i := range t.skills {
+			s := &t.skills[i]
+			out[i] = conceptRef{s.uri, s.label, &s.alts, &s.hidden}
+		}
+		return out
+	}
+	out := make([]conceptRef, len(t.occs))
+	for i := range t.occs {
+		o := &t.occs[i]
+		out[i] = conceptRef{o.uri, o.label, &o.alts, &o.hidden}
+	}
+	return out
+}
+
 // labelOwners maps each label's ownerKey to the occupations that carry it
 // (preferred and alternative labels, and hidden ones when asked).
 func labelOwners(t *Taxonomy, hidden bool) map[string][]int {
+	return refOwners(t.refs(false), hidden)
+}
+
+// refOwners is labelOwners for any kind of concept.
+func refOwners(rs []conceptRef, hidden bool) map[string][]int {
 	owners := map[string][]int{}
-	for i, o := range t.occs {
-		ls := append([]string{o.label}, o.alts...)
+	for i, r := range rs {
+		ls := append([]string{r.label}, *r.alts...)
 		if hidden {
-			ls = append(ls, o.hidden...)
+			ls = append(ls, *r.hidden...)
 		}
 		for _, l := range ls {
 			k := ownerKey(l)
@@ -72,13 +102,28 @@ func ownerKey(l string) string { return strings.Join(tokenize(l), " ") }
 // built, asks SearchOccupations for each removed label, and reports how
 // often the label's own occupation ranks first and in the first five.
 func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error) {
+	return evaluateHoldOut(dir, share, seed, false)
+}
+
+// EvaluateSkillHoldOut is EvaluateHoldOut for skills: it holds out a share
+// of the skills' alternative labels and asks SearchSkills for each.
+func EvaluateSkillHoldOut(dir string, share float64, seed uint64) (*EvalResult, error) {
+	return evaluateHoldOut(dir, share, seed, true)
+}
+
+func evaluateHoldOut(dir string, share float64, seed uint64, skills bool) (*EvalResult, error) {
 	t, err := readESCO(dir)
 	if err != nil {
 		return nil, err
 	}
-	owners := labelOwners(t, true)
-	qs := holdOut(t, share, seed)
+	rs := t.refs(skills)
+	owners := refOwners(rs, true)
+	qs := holdOutRefs(rs, share, seed)
 	t.finish()
+	searchFn := t.SearchOccupations
+	if skills {
+		searchFn = t.SearchSkills
+	}
 	res := &EvalResult{Share: share, Seed: seed, Queries: len(qs)}
 	if len(qs) == 0 {
 		return res, nil
@@ -88,9 +133,9 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 	var mrr float64
 	for qi, q := range qs {
 		start := time.Now()
-		got := t.SearchOccupations(q.label, 10)
+		got := searchFn(q.label, 10)
 		lat[qi] = time.Since(start)
-		want := t.occs[q.occ].uri
+		want := rs[q.occ].uri
 		rank := 0
 		for i, c := range got {
 			if c.URI == want {
@@ -113,7 +158,7 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 			if rank == 1 {
 				resolvedOK++
 			}
-			if ownedBy(t, owners[ownerKey(q.label)], got[0].URI) {
+			if ownedBy(rs, owners[ownerKey(q.label)], got[0].URI) {
 				resolvedOwner++
 			}
 		}
@@ -131,7 +176,7 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 			if i >= 5 {
 				break
 			}
-			if ownedBy(t, own, c.URI) {
+			if ownedBy(rs, own, c.URI) {
 				if i == 0 {
 					top1o++
 				}
@@ -143,7 +188,7 @@ func EvaluateHoldOut(dir string, share float64, seed uint64) (*EvalResult, error
 			if len(got) > 3 {
 				got = got[:3]
 			}
-			res.Misses = append(res.Misses, EvalMiss{Query: q.label, WantURI: want, WantLabel: t.occs[q.occ].label, Rank: rank, Got: got})
+			res.Misses = append(res.Misses, EvalMiss{Query: q.label, WantURI: want, WantLabel: rs[q.occ].label, Rank: rank, Got: got})
 		}
 	}
 	n := float64(len(qs))
@@ -170,13 +215,18 @@ type heldOutQuery struct {
 // labels (and hidden labels equal to a removed one) from t, which must
 // not be finished yet, and returns them.
 func holdOut(t *Taxonomy, share float64, seed uint64) []heldOutQuery {
+	return holdOutRefs(t.refs(false), share, seed)
+}
+
+// holdOutRefs is holdOut for any kind of concept; heldOutQuery.occ is the
+// place in rs.
+func holdOutRefs(rs []conceptRef, share float64, seed uint64) []heldOutQuery {
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	var qs []heldOutQuery
-	for i := range t.occs {
-		o := &t.occs[i]
-		kept := o.alts[:0]
+	for i, r := range rs {
+		kept := (*r.alts)[:0]
 		removed := map[string]bool{}
-		for _, a := range o.alts {
+		for _, a := range *r.alts {
 			if rng.Float64() < share {
 				qs = append(qs, heldOutQuery{a, i})
 				removed[strings.ToLower(a)] = true
@@ -184,15 +234,15 @@ func holdOut(t *Taxonomy, share float64, seed uint64) []heldOutQuery {
 			}
 			kept = append(kept, a)
 		}
-		o.alts = kept
+		*r.alts = kept
 		if len(removed) > 0 {
-			h := o.hidden[:0]
-			for _, x := range o.hidden {
+			h := (*r.hidden)[:0]
+			for _, x := range *r.hidden {
 				if !removed[strings.ToLower(x)] {
 					h = append(h, x)
 				}
 			}
-			o.hidden = h
+			*r.hidden = h
 		}
 	}
 	return qs
@@ -201,9 +251,9 @@ func holdOut(t *Taxonomy, share float64, seed uint64) []heldOutQuery {
 // calib, when set (tests), sees every answer and the rank of the right one.
 var calib func(got []Candidate, rank int)
 
-func ownedBy(t *Taxonomy, owners []int, uri string) bool {
+func ownedBy(rs []conceptRef, owners []int, uri string) bool {
 	for _, i := range owners {
-		if t.occs[i].uri == uri {
+		if rs[i].uri == uri {
 			return true
 		}
 	}

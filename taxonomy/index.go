@@ -78,6 +78,23 @@ var occWeights = weights{
 	fSubstNear: 0.2, fAssoc: 4,
 }
 
+// skillWeights weigh skill searches: the occupations' features, where a
+// skill's groups (broaderRelationsSkillPillar.csv) stand in for the ISCO
+// group and its broader and narrower skills for the neighbours. Fitted like
+// occWeights, on the held-out skill labels of seeds 1 and 2 only (LEARN=1,2
+// LEARN_SKILLS=1 LEARN_OFF=pref,exactpref,exactn). nil: legacyWeights,
+// without the neighbour, head and likelihood features.
+var skillWeights = &weights{
+	fDice: 1, fNgram: 1.2, fCov: 1.54, fDesc: 0.54, fISCO: 0.7, fPref: 0.01, fDocNg: 0.84,
+	fSubst: 4.44, fExact: 1.973, fExactPref: 0.05, fPrior: 0.02, fHead: 0.14, fHeadBest: 0.1,
+	fNbSim: 0.08, fSibSim: 0.02, fSibExact: 0.13, fBM25: -0.05, fLM: 0.03125, fDrop1: -0.2,
+	fAdd1: 0.02, fSubst2: 0.4, fSubstNear: 0.1, fAssoc: 4.3,
+}
+
+// skillTiers puts skills that carry the query as a label first in a skill
+// search, as exactTier does for occupations (off only for the baseline).
+var skillTiers = true
+
 // legacyWeights are the weights from the scoring variables (skill searches).
 func legacyWeights() weights {
 	return weights{
@@ -146,6 +163,7 @@ type index struct {
 	docLabels []int32   // labels per concept
 	w         *weights  // nil: legacyWeights
 	rerank    *boosted  // reorders the head of occupation pools; nil: linear order
+	tiered    bool      // without trees: exact matches first all the same (skills)
 	group     []int32   // ISCO group number per concept, -1 = none
 	nGroups   int
 	related   [][]int32
@@ -1145,6 +1163,9 @@ func (ix *index) search(q string, limit int) []hit {
 	}
 	if rich && ix.rerank != nil {
 		ix.rerank.rerank(ix, pool, nBase)
+	} else if ix.tiered {
+		// The exact tiers of the trees (exactTier), linear order within.
+		sort.SliceStable(pool, func(i, j int) bool { return hitTier(&pool[i]) > hitTier(&pool[j]) })
 	}
 	if len(pool) > limit {
 		pool = pool[:limit]

@@ -42,3 +42,35 @@ func TestKnownLabels(t *testing.T) {
 		t.Errorf("owner first %.4f (floor 0.98), preferred first %.4f (floor 0.95)", owner, prefShare)
 	}
 }
+
+// TestKnownSkillLabels is TestKnownLabels for skills: every preferred and
+// alternative skill label of the export, typed as spelt.
+func TestKnownSkillLabels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("known-label check skipped in -short mode")
+	}
+	tx, err := readESCO(realESCO(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.finish()
+	rs := tx.refs(true)
+	owners := refOwners(rs, false)
+	ok, n, pref := 0, 0, 0
+	for i, s := range tx.skills {
+		for _, l := range append([]string{s.label}, s.alts...) {
+			n++
+			if got := tx.skillIdx.search(l, 5); len(got) > 0 && slices.Contains(owners[ownerKey(l)], got[0].doc) {
+				ok++
+			}
+		}
+		if got := tx.skillIdx.search(s.label, 1); len(got) > 0 && got[0].doc == i {
+			pref++
+		}
+	}
+	owner, prefShare := float64(ok)/float64(n), float64(pref)/float64(len(tx.skills))
+	t.Logf("known skill labels with an owner first %.4f of %d; preferred labels first %.4f", owner, n, prefShare)
+	if owner < 0.98 || prefShare < 0.95 {
+		t.Errorf("owner first %.4f (floor 0.98), preferred first %.4f (floor 0.95)", owner, prefShare)
+	}
+}

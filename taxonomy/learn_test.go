@@ -18,20 +18,24 @@ type learnQuery struct {
 
 // dumpFeatures runs the held-out split of one seed and keeps the features
 // of the best featHookN concepts of every query.
-func dumpFeatures(t *testing.T, seed uint64) []learnQuery {
+func dumpFeatures(t *testing.T, seed uint64, skills bool) []learnQuery {
 	tx, err := readESCO(realESCO(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	qs := holdOut(tx, 0.2, seed)
+	qs := holdOutRefs(tx.refs(skills), 0.2, seed)
 	tx.finish()
+	ix := tx.occIdx
+	if skills {
+		ix = tx.skillIdx
+	}
 	var out []learnQuery
 	var cur []hit
 	featHook = func(q string, top []hit) { cur = append(cur[:0], top...) }
 	defer func() { featHook = nil }()
 	for _, q := range qs {
 		cur = cur[:0]
-		tx.occIdx.search(q.label, 10)
+		ix.search(q.label, 10)
 		lq := learnQuery{right: -1}
 		for i, h := range cur {
 			if h.doc == q.occ {
@@ -83,7 +87,8 @@ func scoreSet(qs []learnQuery, w weights) (top1, top5 float64) {
 
 // TestLearn (LEARN=seeds, e.g. LEARN=1,2; LEARN_T5=weight of top-5 in the
 // objective) fits the occupation feature weights by coordinate ascent on
-// the held-out splits of the given seeds and prints them.
+// the held-out splits of the given seeds and prints them; with
+// LEARN_SKILLS=1 the skill weights, starting from the occupations'.
 func TestLearn(t *testing.T) {
 	spec := os.Getenv("LEARN")
 	if spec == "" {
@@ -102,20 +107,32 @@ func TestLearn(t *testing.T) {
 			}
 		}
 	}
-	saved := occWeights
-	defer func() { occWeights = saved }()
-	w := occWeights
+	skills := os.Getenv("LEARN_SKILLS") != ""
+	target := &occWeights
+	if skills {
+		savedSkill := skillWeights
+		defer func() { skillWeights = savedSkill }()
+		target = new(weights)
+		*target = occWeights
+		if savedSkill != nil {
+			*target = *savedSkill
+		}
+		skillWeights = target
+	}
+	saved := *target
+	defer func() { *target = saved }()
+	w := *target
 	for round := 0; round < 3; round++ {
-		occWeights = w
-		for i := range occWeights {
-			if occWeights[i] == 0 && !frozen[i] {
-				occWeights[i] = 1e-6 // computed, not counted
+		*target = w
+		for i := range target {
+			if target[i] == 0 && !frozen[i] {
+				target[i] = 1e-6 // computed, not counted
 			}
 		}
 		var qs []learnQuery
 		for _, s := range strings.Split(spec, ",") {
 			seed, _ := strconv.ParseUint(s, 10, 64)
-			qs = append(qs, dumpFeatures(t, seed)...)
+			qs = append(qs, dumpFeatures(t, seed, skills)...)
 		}
 		obj := func(w weights) float64 { a, b := scoreSet(qs, w); return a + t5*b }
 		best := obj(w)

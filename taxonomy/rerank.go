@@ -139,6 +139,17 @@ func exactTier(x *[nRank]float32) int8 {
 	return 0
 }
 
+// hitTier is exactTier of a hit's features.
+func hitTier(h *hit) int8 {
+	switch {
+	case h.feat[fExactPref] != 0:
+		return 2
+	case h.feat[fExact] != 0:
+		return 1
+	}
+	return 0
+}
+
 // rerankHook, when set (fitting), sees the tree inputs of every reranked
 // head with the pool still in linear order.
 var rerankHook func(x [][nRank]float32, pool []hit)

@@ -62,6 +62,7 @@ type skillRec struct {
 	desc         string
 	broader      []string
 	related      []string
+	groups       []string // skill groups directly above (URIs)
 }
 
 // Taxonomy holds occupations, skills, their relations and the search
@@ -134,9 +135,29 @@ func (t *Taxonomy) finish() {
 			d.labels = append(d.labels, docLabel{text: h, kind: kindHidden})
 		}
 		d.extra = s.desc
-		skillDocs[i] = d
+		// A skill's groups play the part of an occupation's ISCO group:
+		// their labels are evidence, the first is its group of siblings.
+		var gl []string
+		for _, g := range s.groups {
+			if l := t.groupLabel[g]; l != "" {
+				gl = append(gl, l)
+			}
+		}
+		d.extra2 = strings.Join(gl, " ")
+		if len(s.groups) > 0 {
+			d.group = s.groups[0]
+		}
+		for _, b := range s.broader {
+			if j, ok := t.skillByURI[b]; ok && j != i {
+				d.related = append(d.related, int32(j))
+				skillDocs[j].related = append(skillDocs[j].related, int32(i))
+			}
+		}
+		skillDocs[i].labels, skillDocs[i].extra, skillDocs[i].extra2, skillDocs[i].group = d.labels, d.extra, d.extra2, d.group
+		skillDocs[i].related = append(skillDocs[i].related, d.related...)
 	}
-	t.skillIdx = buildIndex(skillDocs, nil)
+	t.skillIdx = buildIndex(skillDocs, skillWeights)
+	t.skillIdx.tiered = skillTiers
 }
 
 // SearchOccupations ranks occupations for a title as typed. limit <= 0
