@@ -13,6 +13,7 @@ import (
 // make a concept's confidence differ in its last digits between restarts
 // and let near-ties swap places.
 func TestSearchDeterministic(t *testing.T) {
+	skipUnderRace(t)
 	dir := realESCO(t)
 	a, err := LoadESCO(dir)
 	if err != nil {

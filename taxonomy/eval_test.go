@@ -35,6 +35,7 @@ const (
 )
 
 func TestHoldOut(t *testing.T) {
+	skipUnderRace(t)
 	dir := realESCO(t)
 	if testing.Short() {
 		t.Skip("held-out evaluation skipped in -short mode")
@@ -48,16 +49,7 @@ func TestHoldOut(t *testing.T) {
 	t.Logf("counting any occupation that carries the label in the full export: top-1 %.4f top-5 %.4f (%d held-out labels are shared)",
 		r.Top1Owner, r.Top5Owner, r.Shared)
 	t.Logf("accepted by ResolveOccupation: %.4f of queries, precision %.4f strict, %.4f counting any owner", r.Resolved, r.ResolvedPrecision, r.ResolvedOwnerPrecision)
-	for i, m := range r.Misses {
-		if i >= *evalMiss {
-			break
-		}
-		var got []string
-		for _, c := range m.Got {
-			got = append(got, c.Label)
-		}
-		t.Logf("miss %q -> want %q (rank %d), got %q", m.Query, m.WantLabel, m.Rank, got)
-	}
+	logMisses(t, r)
 	if float64(r.Queries) < *evalShare*15000 {
 		t.Errorf("only %d held-out queries", r.Queries)
 	}
@@ -73,6 +65,7 @@ func TestHoldOut(t *testing.T) {
 // plain character-trigram TF-IDF cosine over the remaining labels switched
 // off: the calibration point of issue 3 (about 0.60 / 0.83).
 func TestHoldOutTrigramBaseline(t *testing.T) {
+	skipUnderRace(t)
 	dir := realESCO(t)
 	if testing.Short() {
 		t.Skip("held-out evaluation skipped in -short mode")
@@ -87,4 +80,27 @@ func TestHoldOutTrigramBaseline(t *testing.T) {
 	}
 	t.Logf("trigram TF-IDF baseline, same split (share %.2f seed %d): top-1 %.4f top-5 %.4f; any owner: top-1 %.4f top-5 %.4f",
 		r.Share, r.Seed, r.Top1, r.Top5, r.Top1Owner, r.Top5Owner)
+}
+
+// logMisses logs the first -eval.misses misses of r.
+func logMisses(t *testing.T, r *EvalResult) {
+	for i, m := range r.Misses {
+		if i >= *evalMiss {
+			break
+		}
+		var got []string
+		for _, c := range m.Got {
+			got = append(got, c.Label)
+		}
+		t.Logf("miss %q -> want %q (rank %d), got %q", m.Query, m.WantLabel, m.Rank, got)
+	}
+}
+
+// skipUnderRace skips a whole-export evaluation under the race detector:
+// tens of thousands of single-goroutine searches, nine times slower there
+// and with nothing to race. .ci/run runs these tests without -race.
+func skipUnderRace(t *testing.T) {
+	if raceDetector {
+		t.Skip("whole-export evaluation: run without -race (.ci/run does)")
+	}
 }

@@ -11,14 +11,7 @@ import (
 // are fitted on held-out labels, where the concept carrying the query is
 // rarely the wanted one; this guards against them learning that.
 func TestKnownLabels(t *testing.T) {
-	if testing.Short() {
-		t.Skip("known-label check skipped in -short mode")
-	}
-	tx, err := readESCO(realESCO(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx.finish()
+	tx := knownESCO(t)
 	owners := labelOwners(tx, false)
 	var labels []string
 	for _, o := range tx.occs {
@@ -46,14 +39,7 @@ func TestKnownLabels(t *testing.T) {
 // TestKnownSkillLabels is TestKnownLabels for skills: every preferred and
 // alternative skill label of the export, typed as spelt.
 func TestKnownSkillLabels(t *testing.T) {
-	if testing.Short() {
-		t.Skip("known-label check skipped in -short mode")
-	}
-	tx, err := readESCO(realESCO(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx.finish()
+	tx := knownESCO(t)
 	rs := tx.refs(true)
 	owners := refOwners(rs, false)
 	ok, n, pref := 0, 0, 0
@@ -73,4 +59,18 @@ func TestKnownSkillLabels(t *testing.T) {
 	if owner < 0.98 || prefShare < 0.95 {
 		t.Errorf("owner first %.4f (floor 0.98), preferred first %.4f (floor 0.95)", owner, prefShare)
 	}
+}
+
+// knownESCO loads the full export for the known-label checks.
+func knownESCO(t *testing.T) *Taxonomy {
+	skipUnderRace(t)
+	if testing.Short() {
+		t.Skip("known-label check skipped in -short mode")
+	}
+	tx, err := readESCO(realESCO(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx.finish()
+	return tx
 }

@@ -7,6 +7,7 @@ import "testing"
 // is held out before the index is built, and each is asked of
 // SearchSkills. The trigram TF-IDF baseline runs on the same split.
 func TestSkillHoldOut(t *testing.T) {
+	skipUnderRace(t)
 	dir := realESCO(t)
 	if testing.Short() {
 		t.Skip("held-out evaluation skipped in -short mode")
@@ -18,16 +19,7 @@ func TestSkillHoldOut(t *testing.T) {
 	t.Logf("skills, held-out alt labels: share %.2f seed %d queries %d: top-1 %.4f top-5 %.4f MRR %.4f; any owner %.4f / %.4f; latency p50 %v p99 %v",
 		r.Share, r.Seed, r.Queries, r.Top1, r.Top5, r.MRR, r.Top1Owner, r.Top5Owner, r.LatencyP50, r.LatencyP99)
 	t.Logf("accepted by ResolveSkill: %.4f of queries, precision %.4f strict, %.4f counting any owner", r.Resolved, r.ResolvedPrecision, r.ResolvedOwnerPrecision)
-	for i, m := range r.Misses {
-		if i >= *evalMiss {
-			break
-		}
-		var got []string
-		for _, c := range m.Got {
-			got = append(got, c.Label)
-		}
-		t.Logf("miss %q -> want %q (rank %d), got %q", m.Query, m.WantLabel, m.Rank, got)
-	}
+	logMisses(t, r)
 	oldW, oldMax, oldFeat, oldFold, oldTiers := skillWeights, ngMaxDF, substFeat, ngFold, skillTiers
 	defer func() {
 		skillWeights, ngMaxDF, substFeat, ngFold, skillTiers = oldW, oldMax, oldFeat, oldFold, oldTiers

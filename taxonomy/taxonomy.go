@@ -98,43 +98,18 @@ func (t *Taxonomy) finish() {
 	if t.iscoLabels == nil {
 		t.iscoLabels = map[string][]string{}
 	}
-	occDocs := make([]document, len(t.occs))
+	occSrc := make([]docSource, len(t.occs))
 	for i, o := range t.occs {
-		d := document{labels: make([]docLabel, 0, 1+len(o.alts)+len(o.hidden))}
-		d.labels = append(d.labels, docLabel{text: o.label, kind: kindPreferred})
-		for _, a := range o.alts {
-			d.labels = append(d.labels, docLabel{text: a, kind: kindAlt})
-		}
-		for _, h := range o.hidden {
-			d.labels = append(d.labels, docLabel{text: h, kind: kindHidden})
-		}
-		d.extra = o.desc
+		occSrc[i] = docSource{label: o.label, alts: o.alts, hidden: o.hidden, desc: o.desc, group: o.isco, broader: o.broader}
 		if o.isco != "" {
-			d.extra2 = strings.Join(t.iscoLabels[o.isco], " ")
+			occSrc[i].extra2 = strings.Join(t.iscoLabels[o.isco], " ")
 		}
-		d.group = o.isco
-		for _, b := range o.broader {
-			if j, ok := t.occByURI[b]; ok && j != i {
-				d.related = append(d.related, int32(j))
-				occDocs[j].related = append(occDocs[j].related, int32(i))
-			}
-		}
-		occDocs[i].labels, occDocs[i].extra, occDocs[i].extra2, occDocs[i].group = d.labels, d.extra, d.extra2, d.group
-		occDocs[i].related = append(occDocs[i].related, d.related...)
 	}
-	t.occIdx = buildIndex(occDocs, &occWeights)
+	t.occIdx = buildIndex(makeDocs(occSrc, t.occByURI), &occWeights)
 	t.occIdx.rerank = t.rerank
-	skillDocs := make([]document, len(t.skills))
+	skillSrc := make([]docSource, len(t.skills))
 	for i, s := range t.skills {
-		d := document{labels: make([]docLabel, 0, 1+len(s.alts)+len(s.hidden))}
-		d.labels = append(d.labels, docLabel{text: s.label, kind: kindPreferred})
-		for _, a := range s.alts {
-			d.labels = append(d.labels, docLabel{text: a, kind: kindAlt})
-		}
-		for _, h := range s.hidden {
-			d.labels = append(d.labels, docLabel{text: h, kind: kindHidden})
-		}
-		d.extra = s.desc
+		skillSrc[i] = docSource{label: s.label, alts: s.alts, hidden: s.hidden, desc: s.desc, broader: s.broader}
 		// A skill's groups play the part of an occupation's ISCO group:
 		// their labels are evidence, the first is its group of siblings.
 		var gl []string
@@ -143,21 +118,50 @@ func (t *Taxonomy) finish() {
 				gl = append(gl, l)
 			}
 		}
-		d.extra2 = strings.Join(gl, " ")
+		skillSrc[i].extra2 = strings.Join(gl, " ")
 		if len(s.groups) > 0 {
-			d.group = s.groups[0]
+			skillSrc[i].group = s.groups[0]
 		}
-		for _, b := range s.broader {
-			if j, ok := t.skillByURI[b]; ok && j != i {
-				d.related = append(d.related, int32(j))
-				skillDocs[j].related = append(skillDocs[j].related, int32(i))
-			}
-		}
-		skillDocs[i].labels, skillDocs[i].extra, skillDocs[i].extra2, skillDocs[i].group = d.labels, d.extra, d.extra2, d.group
-		skillDocs[i].related = append(skillDocs[i].related, d.related...)
 	}
+	skillDocs := makeDocs(skillSrc, t.skillByURI)
 	t.skillIdx = buildIndex(skillDocs, skillWeights)
 	t.skillIdx.tiered = skillTiers
+}
+
+// docSource is what a concept's search document is made of.
+type docSource struct {
+	label        string
+	alts, hidden []string
+	desc, extra2 string // description; group labels (ISCO or skill group)
+	group        string // group key: concepts sharing it are siblings
+	broader      []string
+}
+
+// makeDocs builds the search documents of srcs; byURI places the broader
+// concepts, and each broader link counts in both directions.
+func makeDocs(srcs []docSource, byURI map[string]int) []document {
+	docs := make([]document, len(srcs))
+	for i, s := range srcs {
+		d := &docs[i]
+		d.labels = make([]docLabel, 0, 1+len(s.alts)+len(s.hidden))
+		d.labels = append(d.labels, docLabel{text: s.label, kind: kindPreferred})
+		for _, a := range s.alts {
+			d.labels = append(d.labels, docLabel{text: a, kind: kindAlt})
+		}
+		for _, h := range s.hidden {
+			d.labels = append(d.labels, docLabel{text: h, kind: kindHidden})
+		}
+		d.extra, d.extra2, d.group = s.desc, s.extra2, s.group
+		var up []int32
+		for _, b := range s.broader {
+			if j, ok := byURI[b]; ok && j != i {
+				up = append(up, int32(j))
+				docs[j].related = append(docs[j].related, int32(i))
+			}
+		}
+		d.related = append(d.related, up...)
+	}
+	return docs
 }
 
 // SearchOccupations ranks occupations for a title as typed. limit <= 0

@@ -1,0 +1,5 @@
+//go:build !race
+
+package taxonomy
+
+const raceDetector = false
