@@ -184,7 +184,8 @@ func readESCO(dir string) (*Taxonomy, error) {
 		if !ok {
 			return nil
 		}
-		// Only skill-to-skill links count for matching; groups are labels.
+		// Skill-to-skill links count for matching (RelatedSkills); groups
+		// are only search evidence (their labels) and sibling sets.
 		b := r.get("broaderUri")
 		if b == "" {
 			return nil

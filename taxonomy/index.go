@@ -95,7 +95,8 @@ var skillWeights = &weights{
 // search, as exactTier does for occupations (off only for the baseline).
 var skillTiers = true
 
-// legacyWeights are the weights from the scoring variables (skill searches).
+// legacyWeights are the weights from the scoring variables: skill searches
+// used them before skillWeights, and BenchmarkSearchSkills compares them.
 func legacyWeights() weights {
 	return weights{
 		fDice: wDice, fNgram: wNgram, fCov: wDocCoverage, fDesc: wDescription, fISCO: wISCO, fPref: wPreferred,

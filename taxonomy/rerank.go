@@ -129,22 +129,16 @@ func rankInputs(ix *index, pool []hit, n, qlen int, x [][nRank]float32) {
 // fitted on held-out labels, where a concept that carries the query is by
 // construction rarely the one it was taken from; left free, they learn to
 // push exact matches down, which is wrong for a title typed as ESCO spells it.
-func exactTier(x *[nRank]float32) int8 {
-	switch {
-	case x[fExactPref] != 0:
-		return 2
-	case x[fExact] != 0:
-		return 1
-	}
-	return 0
-}
+func exactTier(x *[nRank]float32) int8 { return tierOf(x[fExactPref], x[fExact]) }
 
 // hitTier is exactTier of a hit's features.
-func hitTier(h *hit) int8 {
+func hitTier(h *hit) int8 { return tierOf(h.feat[fExactPref], h.feat[fExact]) }
+
+func tierOf(exactPref, exact float32) int8 {
 	switch {
-	case h.feat[fExactPref] != 0:
+	case exactPref != 0:
 		return 2
-	case h.feat[fExact] != 0:
+	case exact != 0:
 		return 1
 	}
 	return 0
