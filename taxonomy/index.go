@@ -371,7 +371,7 @@ func buildIndex(docs []document, w *weights) *index {
 		}
 	}
 	if w != nil {
-		ix.buildAssoc(docUnits) // occupations only: skills do not use the rich features
+		ix.buildAssoc(docUnits) // the rich features only (occupations and skills)
 	}
 	ix.subst = map[string][]string{}
 	for pr, c := range subst {
