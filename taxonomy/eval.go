@@ -69,13 +69,8 @@ func (t *Taxonomy) refs(skills bool) []conceptRef {
 	return out
 }
 
-// labelOwners maps each label's ownerKey to the occupations that carry it
-// (preferred and alternative labels, and hidden ones when asked).
-func labelOwners(t *Taxonomy, hidden bool) map[string][]int {
-	return refOwners(t.refs(false), hidden)
-}
-
-// refOwners is labelOwners for any kind of concept.
+// refOwners maps each label's ownerKey to the concepts of rs that carry
+// it (preferred and alternative labels, and hidden ones when asked).
 func refOwners(rs []conceptRef, hidden bool) map[string][]int {
 	owners := map[string][]int{}
 	for i, r := range rs {
@@ -93,7 +88,7 @@ func refOwners(rs []conceptRef, hidden bool) map[string][]int {
 	return owners
 }
 
-// ownerKey is a label's normalised form for labelOwners.
+// ownerKey is a label's normalised form for refOwners.
 func ownerKey(l string) string { return strings.Join(tokenize(l), " ") }
 
 // EvaluateHoldOut measures occupation normalisation on the ESCO export in

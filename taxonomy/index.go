@@ -82,9 +82,8 @@ var occWeights = weights{
 // skill's groups (broaderRelationsSkillPillar.csv) stand in for the ISCO
 // group and its broader and narrower skills for the neighbours. Fitted like
 // occWeights, on the held-out skill labels of seeds 1 and 2 only (LEARN=1,2
-// LEARN_SKILLS=1 LEARN_OFF=pref,exactpref,exactn). nil: legacyWeights,
-// without the neighbour, head and likelihood features.
-var skillWeights = &weights{
+// LEARN_SKILLS=1 LEARN_OFF=pref,exactpref,exactn).
+var skillWeights = weights{
 	fDice: 1, fNgram: 1.2, fCov: 1.54, fDesc: 0.54, fISCO: 0.7, fPref: 0.01, fDocNg: 0.84,
 	fSubst: 4.44, fExact: 1.973, fExactPref: 0.05, fPrior: 0.02, fHead: 0.14, fHeadBest: 0.1,
 	fNbSim: 0.08, fSibSim: 0.02, fSibExact: 0.13, fBM25: -0.05, fLM: 0.03125, fDrop1: -0.2,
@@ -94,15 +93,6 @@ var skillWeights = &weights{
 // skillTiers puts skills that carry the query as a label first in a skill
 // search, as exactTier does for occupations (off only for the baseline).
 var skillTiers = true
-
-// legacyWeights are the weights from the scoring variables: skill searches
-// used them before skillWeights, and BenchmarkSearchSkills compares them.
-func legacyWeights() weights {
-	return weights{
-		fDice: wDice, fNgram: wNgram, fCov: wDocCoverage, fDesc: wDescription, fISCO: wISCO, fPref: wPreferred,
-		fDocNg: wDocNgram, fSubst: substBonus, fExact: exactBonus, fExactPref: exactPrefBonus,
-	}
-}
 
 // feature is an indexed unit of a label: a folded token, or a folded part
 // of a compound token, with a multiplier (parts count less than whole
@@ -119,26 +109,16 @@ type posting struct {
 
 // Scoring parameters (variables so that evaluation runs can tune them).
 var (
-	looseSplit             = true
-	descVocab              = true
-	descVocabMin           = 2
-	partMult       float32 = 0.7  // compound parts against whole tokens
-	fuzzyMult      float32 = 0.75 // typo-corrected query tokens
-	wDocCoverage           = 1.5  // share of the query found anywhere in the concept's labels
-	wDescription           = 0.3  // share of the query found in the description
-	wISCO                  = 0.04 // share of the query found in the ISCO group labels
-	wPreferred             = 0.01 // the best label is the preferred label
-	exactPrefBonus         = 0.05
-	substBonus             = 0.8 // a one-word variant of the query is a label
-	substFeat      float32 = 0.3
-	ngMaxDF                = 0.02
-	substMin               = 1 // substitution pairs seen in at least this many concepts
-	substCap               = 8
-	exactBonus             = 1.0  // folded label key equal to the query's
-	wNgram                 = 0.5  // char-trigram cosine of the label
-	wDocNgram              = 0.5  // char-trigram cosine of the concept's whole label set
-	wDice                  = 1.0  // token-level Dice of the label
-	ngFold                 = true // trigrams of folded tokens (false: of the raw tokens)
+	looseSplit           = true
+	descVocab            = true
+	descVocabMin         = 2
+	partMult     float32 = 0.7  // compound parts against whole tokens
+	fuzzyMult    float32 = 0.75 // typo-corrected query tokens
+	substFeat    float32 = 0.3
+	ngMaxDF              = 0.02
+	substMin             = 1 // substitution pairs seen in at least this many concepts
+	substCap             = 8
+	ngFold               = true // trigrams of folded tokens (false: of the raw tokens)
 )
 
 // index is an inverted index over concept labels.
@@ -162,7 +142,7 @@ type index struct {
 	ngNorm    []float32 // euclidean norm per label
 	docNgNorm []float32 // euclidean norm of each concept's summed label trigrams
 	docLabels []int32   // labels per concept
-	w         *weights  // nil: legacyWeights
+	w         *weights  // feature weights
 	rerank    *boosted  // reorders the head of occupation pools; nil: linear order
 	tiered    bool      // without trees: exact matches first all the same (skills)
 	group     []int32   // ISCO group number per concept, -1 = none
@@ -234,6 +214,8 @@ type hit struct {
 	feat  [nFeat]float32
 }
 
+// buildIndex indexes docs for searches scored with the weights w (read at
+// query time, so that tuning runs can change them).
 func buildIndex(docs []document, w *weights) *index {
 	ix := &index{
 		w:        w,
@@ -318,13 +300,11 @@ func buildIndex(docs []document, w *weights) *index {
 			}
 			fs := ix.features(toks, false)
 			labels = append(labels, labelFeats{int32(di), l.kind, fs})
-			if w != nil {
-				ks := make([]string, len(fs))
-				for i, f := range fs {
-					ks[i] = f.key
-				}
-				docUnits[di] = append(docUnits[di], ks)
+			ks := make([]string, len(fs))
+			for i, f := range fs {
+				ks[i] = f.key
 			}
+			docUnits[di] = append(docUnits[di], ks)
 			for _, f := range fs {
 				if !seen[f.key] {
 					seen[f.key] = true
@@ -370,9 +350,7 @@ func buildIndex(docs []document, w *weights) *index {
 			}
 		}
 	}
-	if w != nil {
-		ix.buildAssoc(docUnits) // the rich features only (occupations and skills)
-	}
+	ix.buildAssoc(docUnits)
 	ix.subst = map[string][]string{}
 	for pr, c := range subst {
 		if c >= substMin {
@@ -816,10 +794,7 @@ func (ix *index) search(q string, limit int) []hit {
 			}
 		}
 	}
-	w := legacyWeights()
-	if ix.w != nil {
-		w = *ix.w
-	}
+	w := *ix.w
 	// Best label per concept.
 	for _, l := range s.touched {
 		sim := float32(w[fDice]) * 2 * s.labelAcc[l] / (qnorm + ix.labelNorm[l])
@@ -843,7 +818,7 @@ func (ix *index) search(q string, limit int) []hit {
 	// taxonomy (hoofd/chef, magazijnhulp/magazijnmedewerker): variants of
 	// the query that are labels.
 	var variant, variant2 []int32
-	if w[fSubst] > 0 && (len(exact) == 0 || (substWithExact && ix.w != nil)) {
+	if w[fSubst] > 0 && (len(exact) == 0 || substWithExact) {
 		qa := ix.labelAtoms(toks)
 		lookup := func(atoms []string, into *[]int32) {
 			vs := append([]string(nil), atoms...)
@@ -864,7 +839,7 @@ func (ix *index) search(q string, limit int) []hit {
 			}
 		}
 		// Two atoms swapped (the first three stand-ins of each).
-		if ix.w != nil && w[fSubst2] != 0 && len(qa) <= 6 {
+		if w[fSubst2] != 0 && len(qa) <= 6 {
 			for i := range qa {
 				si := ix.subst[qa[i]]
 				if len(si) > 3 {
@@ -889,7 +864,7 @@ func (ix *index) search(q string, limit int) []hit {
 	// One atom more or less than a label (the query as typed, and its
 	// one-word variants).
 	var drop1, add1, near []int32
-	if ix.w != nil && (w[fDrop1] != 0 || w[fAdd1] != 0) {
+	if w[fDrop1] != 0 || w[fAdd1] != 0 {
 		qa := ix.labelAtoms(toks)
 		ix.nearLabels(qa, func(d int32, dropped bool) {
 			touchDoc(d)
@@ -926,8 +901,7 @@ func (ix *index) search(q string, limit int) []hit {
 	// The ISCO group and the broader and narrower concepts of an exactly
 	// matching concept come into play: ESCO often gives one title to
 	// neighbouring occupations.
-	rich := ix.w != nil
-	if rich && poolNeighbours {
+	if poolNeighbours {
 		for _, d := range exact {
 			if g := ix.group[d]; g >= 0 && len(ix.groupDocs[g]) <= maxGroupPool {
 				for _, o := range ix.groupDocs[g] {
@@ -941,7 +915,7 @@ func (ix *index) search(q string, limit int) []hit {
 	}
 	// Broader and narrower concepts of those in play: their label
 	// similarity and exact matches count as evidence for each other.
-	if rich && (w[fNbSim] != 0 || w[fNbExact] != 0) {
+	if w[fNbSim] != 0 || w[fNbExact] != 0 {
 		n := len(s.docTouched)
 		for i := 0; i < n; i++ {
 			d := s.docTouched[i]
@@ -970,7 +944,7 @@ func (ix *index) search(q string, limit int) []hit {
 				s.docISCO[d] += qw[fi]
 			}
 		}
-		if rich && fi < nBase && w[fBM25] != 0 {
+		if fi < nBase && w[fBM25] != 0 {
 			idf := ix.descIDF[f.key] * f.mult
 			if idf <= 0 {
 				continue
@@ -985,12 +959,12 @@ func (ix *index) search(q string, limit int) []hit {
 	}
 	var qhead string
 	var headDocs []int32
-	if rich && (w[fHead] != 0 || w[fHeadBest] != 0) {
+	if w[fHead] != 0 || w[fHeadBest] != 0 {
 		qhead = ix.headOf(toks)
 		headDocs = ix.heads[qhead]
 	}
 	// ISCO groups: the two best label similarities per group.
-	if rich && (w[fSibSim] != 0 || w[fSibExact] != 0) {
+	if w[fSibSim] != 0 || w[fSibExact] != 0 {
 		for _, d := range s.docTouched {
 			g := ix.group[d]
 			if g < 0 {
@@ -1101,68 +1075,66 @@ func (ix *index) search(q string, limit int) []hit {
 		}
 	}
 	// Stage 2: the rest of the evidence for the pool.
-	if rich {
-		if w[fLM] != 0 {
-			ix.lmScores(s, qfs, nBase, pool)
-		}
-		if w[fAssoc] != 0 {
-			ix.assocScores(s, ix.assocQuery(qfs[:nBase], qw[:nBase]), pool)
-		}
-		for pi := range pool {
-			h := &pool[pi]
-			d := int32(h.doc)
-			fv := &h.feat
-			l := s.docLabel[d]
-			fv[fPrior] = float32(math.Log(float64(ix.docLabels[d])))
-			if fv[fExact] != 0 {
-				for i, e := range exact {
-					if e == d {
-						fv[fExactN] = float32(exactN[i] - 1)
-					}
-				}
-			}
-			if qhead != "" {
-				if containsInt32(headDocs, d) {
-					fv[fHead] = 1
-				}
-				if l >= 0 && ix.labelHead[l] == qhead {
-					fv[fHeadBest] = 1
-				}
-			}
-			fv[fNbSim] = s.docNb[d]
-			if s.docNbEx[d] {
-				fv[fNbExact] = 1
-			}
-			if g := ix.group[d]; g >= 0 && s.grpArg[g] != -2 {
-				if s.grpArg[g] == d {
-					fv[fSibSim] = s.grp2[g]
-				} else {
-					fv[fSibSim] = s.grp1[g]
-				}
-				ex := s.grpEx[g]
-				if fv[fExact] != 0 {
-					ex--
-				}
-				if ex > 0 {
-					fv[fSibExact] = 1
-				}
-			}
-			if bm25Norm > 0 {
-				fv[fBM25] = s.docBM25[d] / bm25Norm
-			}
-			fv[fLM] = s.docLM[d]
-			for i := fExactPref + 1; i < nFeat; i++ {
-				if fv[i] != 0 && i != fDrop1 && i != fAdd1 && i != fSubst2 && i != fSubstNear {
-					h.score += w[i] * float64(fv[i])
-				}
-			}
-		}
-		sort.Slice(pool, func(i, j int) bool { return better(pool[i], pool[j]) })
+	if w[fLM] != 0 {
+		ix.lmScores(s, qfs, nBase, pool)
 	}
+	if w[fAssoc] != 0 {
+		ix.assocScores(s, ix.assocQuery(qfs[:nBase], qw[:nBase]), pool)
+	}
+	for pi := range pool {
+		h := &pool[pi]
+		d := int32(h.doc)
+		fv := &h.feat
+		l := s.docLabel[d]
+		fv[fPrior] = float32(math.Log(float64(ix.docLabels[d])))
+		if fv[fExact] != 0 {
+			for i, e := range exact {
+				if e == d {
+					fv[fExactN] = float32(exactN[i] - 1)
+				}
+			}
+		}
+		if qhead != "" {
+			if containsInt32(headDocs, d) {
+				fv[fHead] = 1
+			}
+			if l >= 0 && ix.labelHead[l] == qhead {
+				fv[fHeadBest] = 1
+			}
+		}
+		fv[fNbSim] = s.docNb[d]
+		if s.docNbEx[d] {
+			fv[fNbExact] = 1
+		}
+		if g := ix.group[d]; g >= 0 && s.grpArg[g] != -2 {
+			if s.grpArg[g] == d {
+				fv[fSibSim] = s.grp2[g]
+			} else {
+				fv[fSibSim] = s.grp1[g]
+			}
+			ex := s.grpEx[g]
+			if fv[fExact] != 0 {
+				ex--
+			}
+			if ex > 0 {
+				fv[fSibExact] = 1
+			}
+		}
+		if bm25Norm > 0 {
+			fv[fBM25] = s.docBM25[d] / bm25Norm
+		}
+		fv[fLM] = s.docLM[d]
+		for i := fExactPref + 1; i < nFeat; i++ {
+			if fv[i] != 0 && i != fDrop1 && i != fAdd1 && i != fSubst2 && i != fSubstNear {
+				h.score += w[i] * float64(fv[i])
+			}
+		}
+	}
+	sort.Slice(pool, func(i, j int) bool { return better(pool[i], pool[j]) })
 	if featHook != nil {
 		featHook(q, pool)
 	}
-	if rich && ix.rerank != nil {
+	if ix.rerank != nil {
 		ix.rerank.rerank(ix, pool, nBase)
 	} else if ix.tiered {
 		// The exact tiers of the trees (exactTier), linear order within.
@@ -1192,7 +1164,7 @@ func (ix *index) search(q string, limit int) []hit {
 }
 
 // substWithExact looks for one-word variants of the query even when the
-// query itself is a label (occupations; skills keep the earlier rule).
+// query itself is a label.
 var substWithExact = true
 
 // nearLabels calls fn for the concepts with a label equal to the sorted

@@ -24,7 +24,7 @@ func TestSkillHoldOut(t *testing.T) {
 	defer func() {
 		skillWeights, ngMaxDF, substFeat, ngFold, skillTiers = oldW, oldMax, oldFeat, oldFold, oldTiers
 	}()
-	skillWeights, skillTiers = &weights{fNgram: 1}, false
+	skillWeights, skillTiers = weights{fNgram: 1}, false
 	ngMaxDF, substFeat, ngFold = 1, 0, false
 	b, err := EvaluateSkillHoldOut(dir, *evalShare, *evalSeed)
 	if err != nil {

@@ -21,7 +21,7 @@ func TestSweep(t *testing.T) {
 	kv := strings.SplitN(spec, "=", 2)
 	ptr := map[string]*float32{"part": &partMult, "fuzzy": &fuzzyMult, "substfeat": &substFeat, "lmdesc": &lmDesc, "lmgroup": &lmGroup, "lmcoll": &lmColl}
 	ptrInt := map[string]*int{"substmin": &substMin, "substcap": &substCap, "pool": &poolSize, "maxgroup": &maxGroupPool, "descmin": &descVocabMin}
-	ptr64 := map[string]*float64{"docng": &wDocNgram, "ngmax": &ngMaxDF, "subst": &substBonus, "ngram": &wNgram, "doc": &wDocCoverage, "desc": &wDescription, "isco": &wISCO, "pref": &wPreferred, "exact": &exactBonus}
+	ptr64 := map[string]*float64{"ngmax": &ngMaxDF}
 	for _, v := range strings.Split(kv[1], ",") {
 		f, _ := strconv.ParseFloat(v, 64)
 		if p, ok := ptr[kv[0]]; ok {

@@ -124,7 +124,7 @@ func (t *Taxonomy) finish() {
 		}
 	}
 	skillDocs := makeDocs(skillSrc, t.skillByURI)
-	t.skillIdx = buildIndex(skillDocs, skillWeights)
+	t.skillIdx = buildIndex(skillDocs, &skillWeights)
 	t.skillIdx.tiered = skillTiers
 }
 
