@@ -19,8 +19,18 @@
 // (medewerker/medewerkster, monteur/monteuse, directeur/directrice,
 // kok/kokkin, gastheer/gastvrouw). Compounds are split against the label
 // and description vocabulary (vorkheftruckbestuurder = vorkheftruck +
-// bestuurder; without a clean cut the longest known head is kept). Unknown
-// tokens are corrected to known ones within a small edit distance.
+// bestuurder; without a clean cut the longest known head is kept). A word
+// of five letters or more that is neither a label word, nor a frequent
+// description word, nor a compound of known words, is first put right
+// when a label word is one slip away (spell.go: a letter left out, one
+// too many, a wrong one, two neighbours swapped; of several, the word in
+// most labels): akpper is read as kapper and keukenchwef as keukenchef
+// before anything else sees the query. Other unknown tokens still add
+// the known ones within a small edit distance as weaker stand-ins.
+// Typing every ESCO occupation label with one random slip (TestKnownTypos,
+// 21,460 labels) finds an occupation carrying the label first for 0.982
+// of them (0.925 without the speller, 0.978 for plain trigram TF-IDF; the
+// labels as spelt: 0.987), and for skills 0.995 (0.972 without).
 //
 // Scoring works in two stages. Stage 1 scores every concept the query's
 // words or character trigrams reach: the best label's weighted token

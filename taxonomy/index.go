@@ -2,6 +2,7 @@ package taxonomy
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -167,6 +168,7 @@ type index struct {
 	unitID    map[string]int32    // label feature key -> number
 	docUnits  [][]int32           // sorted unit numbers of each concept's labels
 	assoc     [][]assocEntry      // unit number -> associated units (learnt from the labels)
+	spell     *speller            // puts right words one slip from a label word
 	pool      sync.Pool
 }
 
@@ -253,17 +255,23 @@ func buildIndex(docs []document, w *weights) *index {
 			labelToks[di][li] = tokenize(l.text)
 		}
 	}
-	// Pass 1: the vocabulary of label tokens, for compound splitting.
+	// Pass 1: the vocabulary of label tokens, for compound splitting and
+	// spelling.
+	labelFreq := map[string]int{}
 	for _, dt := range labelToks {
 		for _, lt := range dt {
-			for _, tok := range lt {
+			for ti, tok := range lt {
 				if len(tok) >= 3 {
 					ix.lab.add(tok)
 					ix.all.add(tok)
 				}
+				if !slices.Contains(lt[:ti], tok) {
+					labelFreq[tok]++
+				}
 			}
 		}
 	}
+	ix.spell = newSpeller(labelFreq)
 	if descVocab {
 		cnt := map[string]int{}
 		for _, et := range extraToks {
@@ -586,6 +594,25 @@ func (ix *index) atoms(t string) []string {
 	return []string{ix.fold(t)}
 }
 
+// spellToks puts right the query words that are neither label words nor
+// frequent description words nor compounds of known words, where a label
+// word is one slip away. It returns toks itself when nothing changes.
+func (ix *index) spellToks(toks []string) []string {
+	out := toks
+	for i, t := range toks {
+		if len(t) < spellMin || ix.all.word(t) || len(ix.splitCompound(t, 1)) > 0 {
+			continue
+		}
+		if c := ix.spell.correct(t); c != "" {
+			if &out[0] == &toks[0] {
+				out = slices.Clone(toks)
+			}
+			out[i] = c
+		}
+	}
+	return out
+}
+
 // fuzzy returns known folded terms within a small edit distance of f.
 func (ix *index) fuzzy(f string) []string {
 	if len(f) < 4 {
@@ -700,6 +727,9 @@ func (ix *index) search(q string, limit int) []hit {
 	toks := tokenize(q)
 	if len(toks) == 0 || ix.nDocs == 0 {
 		return nil
+	}
+	if spellOn {
+		toks = ix.spellToks(toks)
 	}
 	qf := ix.features(toks, false)
 	// Unknown tokens: try typo correction.

@@ -1,0 +1,76 @@
+package taxonomy
+
+import "testing"
+
+func TestOneSlip(t *testing.T) {
+	cases := []struct {
+		a, b string
+		want bool
+	}{
+		{"kapper", "kapper", false},
+		{"kaper", "kapper", true},     // left out
+		{"kappper", "kapper", true},   // one too many
+		{"kapler", "kapper", true},    // wrong key
+		{"akpper", "kapper", true},    // swapped at the start
+		{"kappre", "kapper", true},    // swapped at the end
+		{"kpaepr", "kapper", false},   // two swaps
+		{"kapperij", "kapper", false}, // two too many
+		{"lapler", "kapper", false},   // two wrong
+		{"kaper", "kapperx", false},
+		{"apper", "kapper", true},
+		{"kappe", "kapper", true},
+	}
+	for _, c := range cases {
+		if got := oneSlip(c.a, c.b); got != c.want {
+			t.Errorf("oneSlip(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+		if got := oneSlip(c.b, c.a); got != c.want {
+			t.Errorf("oneSlip(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
+		}
+	}
+}
+
+func TestSpellerCorrect(t *testing.T) {
+	sp := newSpeller(map[string]int{"kapper": 3, "bakker": 5, "makker": 1, "kok": 9, "monteur": 2})
+	for q, want := range map[string]string{
+		"akpper":  "kapper",
+		"kaper":   "kapper",
+		"monteru": "monteur",
+		"hakker":  "bakker", // bakker and makker are one slip away; bakker is in more labels
+		"kokk":    "",       // kok is too short to correct to
+		"kapperr": "kapper",
+		"bkkr":    "",
+		"timmer":  "",
+	} {
+		if got := sp.correct(q); got != want {
+			t.Errorf("correct(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// TestSpellBuiltin: slipped titles that the weaker edit-distance stand-ins
+// alone do not bring to the top find their occupation in the shipped
+// vocabulary, and a word the vocabulary knows, or a compound of known
+// words, is left as typed.
+func TestSpellBuiltin(t *testing.T) {
+	tx := Builtin()
+	for q, want := range map[string]string{
+		"akpper":   "kapper",
+		"salger":   "slager",
+		"oppreman": "bouwvakker", // opperman is one of its labels
+	} {
+		got := tx.SearchOccupations(q, 1)
+		if len(got) == 0 || got[0].Label != want {
+			t.Errorf("SearchOccupations(%q) = %v, want %s first", q, got, want)
+		}
+	}
+	ix := tx.occIdx
+	for _, toks := range [][]string{{"magazijnmedewerker"}, {"magazijn", "kok"}, {"heftruckmagazijn"}} {
+		if got := ix.spellToks(toks); &got[0] != &toks[0] {
+			t.Errorf("spellToks(%q) = %q: changed what needs no correction", toks, got)
+		}
+	}
+	if got := ix.spellToks([]string{"magazjinmedewerker"}); got[0] != "magazijnmedewerker" {
+		t.Errorf("spellToks(magazjinmedewerker) = %q", got)
+	}
+}
