@@ -4,12 +4,15 @@ import "sort"
 
 // speller puts right a typed word that is one slip away from a label word:
 // a letter left out, one too many, a wrong one, or two neighbours swapped
-// (akpper, kapsfer, keukenchwef). It looks words up by their forms with
-// one letter left out, so a lookup costs a few map reads.
+// (akpper, kapsfer, keukenchwef). It looks words up by a hash of their
+// forms with one letter left out, so a lookup costs a few map reads and no
+// allocation; every candidate is checked letter by letter, so a hash that
+// two forms share only costs a check.
 type speller struct {
 	words []string           // label words, sorted
 	freq  []int32            // labels each word occurs in
-	dels  map[string][]int32 // a word, and each form of it with one letter left out -> words
+	one   map[uint64]int32   // form hash -> the word, where one word has it
+	more  map[uint64][]int32 // form hash -> the words, where several have it
 }
 
 // spellMin is the shortest word the speller corrects or corrects to:
@@ -22,7 +25,7 @@ var spellOn = true
 // newSpeller indexes the label words of at least spellMin letters; freq
 // counts the labels each occurs in.
 func newSpeller(freq map[string]int) *speller {
-	sp := &speller{dels: map[string][]int32{}}
+	sp := &speller{one: map[uint64]int32{}, more: map[uint64][]int32{}}
 	for w := range freq {
 		if len(w) >= spellMin {
 			sp.words = append(sp.words, w)
@@ -32,18 +35,41 @@ func newSpeller(freq map[string]int) *speller {
 	sp.freq = make([]int32, len(sp.words))
 	for i, w := range sp.words {
 		sp.freq[i] = int32(freq[w])
-		sp.add(w, int32(i))
-		for j := range len(w) {
-			sp.add(w[:j]+w[j+1:], int32(i))
+		for j := -1; j < len(w); j++ {
+			sp.add(formHash(w, j), int32(i))
 		}
 	}
 	return sp
 }
 
-func (sp *speller) add(k string, i int32) {
-	if ids := sp.dels[k]; len(ids) == 0 || ids[len(ids)-1] != i {
-		sp.dels[k] = append(ids, i)
+func (sp *speller) add(h uint64, i int32) {
+	if ids, ok := sp.more[h]; ok {
+		if ids[len(ids)-1] != i {
+			sp.more[h] = append(ids, i)
+		}
+		return
 	}
+	if f, ok := sp.one[h]; ok {
+		if f != i {
+			sp.more[h] = []int32{f, i}
+			delete(sp.one, h)
+		}
+		return
+	}
+	sp.one[h] = i
+}
+
+// formHash is the 64-bit FNV-1a hash of w without its letter at skip (all
+// of w when skip is -1).
+func formHash(w string, skip int) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(w); i++ {
+		if i != skip {
+			h ^= uint64(w[i])
+			h *= 1099511628211
+		}
+	}
+	return h
 }
 
 // correct returns the label word one slip away from w that occurs in the
@@ -53,16 +79,19 @@ func (sp *speller) correct(w string) string {
 		return ""
 	}
 	best := int32(-1)
-	try := func(k string) {
-		for _, i := range sp.dels[k] {
-			if (best < 0 || sp.freq[i] > sp.freq[best] || sp.freq[i] == sp.freq[best] && i < best) && oneSlip(w, sp.words[i]) {
-				best = i
-			}
+	try := func(i int32) {
+		if (best < 0 || sp.freq[i] > sp.freq[best] || sp.freq[i] == sp.freq[best] && i < best) && oneSlip(w, sp.words[i]) {
+			best = i
 		}
 	}
-	try(w)
-	for j := range len(w) {
-		try(w[:j] + w[j+1:])
+	for j := -1; j < len(w); j++ {
+		h := formHash(w, j)
+		if i, ok := sp.one[h]; ok {
+			try(i)
+		}
+		for _, i := range sp.more[h] {
+			try(i)
+		}
 	}
 	if best < 0 {
 		return ""
