@@ -499,6 +499,10 @@ func TestSearchAndTaxonomy(t *testing.T) {
 	if rs := m["results"].([]any); len(rs) == 0 || len(rs) > 3 {
 		t.Errorf("occupation look-up: %v", m)
 	}
+	m = want(t, e.do(req{method: "GET", path: "/v1/taxonomy/occupations?q=akpper&limit=1", key: kEmployerA}), 200)
+	if rs := m["results"].([]any); len(rs) != 1 || rs[0].(map[string]any)["label"] != "kapper" {
+		t.Errorf("a title with a slip (akpper): %v", m)
+	}
 	want(t, e.do(req{method: "GET", path: "/v1/taxonomy/occupations", key: kEmployerA}), 400)
 	want(t, e.do(req{method: "GET", path: "/v1/taxonomy/skills?q=x&limit=0", key: kEmployerA}), 400)
 }
