@@ -25,12 +25,15 @@ var spellOn = true
 // newSpeller indexes the label words of at least spellMin letters; freq
 // counts the labels each occurs in.
 func newSpeller(freq map[string]int) *speller {
-	sp := &speller{one: map[uint64]int32{}, more: map[uint64][]int32{}}
+	forms := 0
+	sp := &speller{}
 	for w := range freq {
 		if len(w) >= spellMin {
 			sp.words = append(sp.words, w)
+			forms += len(w) + 1
 		}
 	}
+	sp.one, sp.more = make(map[uint64]int32, forms), map[uint64][]int32{}
 	sort.Strings(sp.words)
 	sp.freq = make([]int32, len(sp.words))
 	for i, w := range sp.words {
