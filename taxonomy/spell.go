@@ -15,8 +15,8 @@ type speller struct {
 	more  map[uint64][]int32 // form hash -> the words, where several have it
 }
 
-// spellMin is the shortest word the speller corrects or corrects to:
-// shorter words are too often one slip from each other.
+// spellMin is the shortest word the speller puts right, and the shortest
+// it puts in: shorter words are too often one slip from each other.
 const spellMin = 5
 
 // spellOn switches the speller (tests compare with and without).
@@ -78,7 +78,7 @@ func formHash(w string, skip int) uint64 {
 // correct returns the label word one slip away from w that occurs in the
 // most labels (ties: the first in sort order), or "" when there is none.
 func (sp *speller) correct(w string) string {
-	if len(w) < spellMin-1 {
+	if len(w) < spellMin {
 		return ""
 	}
 	best := int32(-1)
