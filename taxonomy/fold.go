@@ -106,12 +106,15 @@ func squeeze(t string) string {
 	return t
 }
 
-// levenshtein returns the edit distance of a and b (bytes), giving up
-// early with max+1 once it exceeds max.
-func levenshtein(a, b string, max int) int {
+// editDistance returns the number of slips between a and b (bytes): a
+// letter left out, one too many, a wrong one, or two neighbours swapped
+// each count one (optimal string alignment). It gives up early with max+1
+// once the distance exceeds max.
+func editDistance(a, b string, max int) int {
 	if d := len(a) - len(b); d > max || -d > max {
 		return max + 1
 	}
+	pprev := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -131,6 +134,11 @@ func levenshtein(a, b string, max int) int {
 			if v := cur[j-1] + 1; v < c {
 				c = v
 			}
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				if v := pprev[j-2] + 1; v < c {
+					c = v
+				}
+			}
 			cur[j] = c
 			if c < best {
 				best = c
@@ -139,7 +147,7 @@ func levenshtein(a, b string, max int) int {
 		if best > max {
 			return max + 1
 		}
-		prev, cur = cur, prev
+		pprev, prev, cur = prev, cur, pprev
 	}
 	return prev[len(b)]
 }

@@ -639,7 +639,7 @@ func (ix *index) fuzzy(f string) []string {
 		if c < need {
 			continue
 		}
-		d := levenshtein(f, t, maxd)
+		d := editDistance(f, t, maxd)
 		if d < best {
 			best, out = d, out[:0]
 		}

@@ -13,7 +13,15 @@ type speller struct {
 	freq  []int32            // labels each word occurs in
 	one   map[uint64]int32   // form hash -> the word, where one word has it
 	more  map[uint64][]int32 // form hash -> the words, where several have it
+	grams map[string][]int32 // letter trigram -> words of twoSlipTo letters or more
 }
+
+// twoSlipMin is the shortest typed word the speller looks at for two slips,
+// and twoSlipTo the shortest word it then puts in.
+const (
+	twoSlipMin = 10
+	twoSlipTo  = twoSlipMin - 2
+)
 
 // spellMin is the shortest word the speller puts right, and the shortest
 // it puts in: shorter words are too often one slip from each other.
@@ -33,13 +41,21 @@ func newSpeller(freq map[string]int) *speller {
 			forms += len(w) + 1
 		}
 	}
-	sp.one, sp.more = make(map[uint64]int32, forms), map[uint64][]int32{}
+	sp.one, sp.more, sp.grams = make(map[uint64]int32, forms), map[uint64][]int32{}, map[string][]int32{}
 	sort.Strings(sp.words)
 	sp.freq = make([]int32, len(sp.words))
 	for i, w := range sp.words {
 		sp.freq[i] = int32(freq[w])
 		for j := -1; j < len(w); j++ {
 			sp.add(formHash(w, j), int32(i))
+		}
+		if len(w) >= twoSlipTo {
+			for j := 0; j+3 <= len(w); j++ {
+				g := w[j : j+3]
+				if ids := sp.grams[g]; len(ids) == 0 || ids[len(ids)-1] != int32(i) {
+					sp.grams[g] = append(ids, int32(i))
+				}
+			}
 		}
 	}
 	return sp
@@ -76,7 +92,9 @@ func formHash(w string, skip int) uint64 {
 }
 
 // correct returns the label word one slip away from w that occurs in the
-// most labels (ties: the first in sort order), or "" when there is none.
+// most labels (ties: the first in sort order); failing that, for a word of
+// twoSlipMin letters or more, the one two slips away; or "" when there is
+// none.
 func (sp *speller) correct(w string) string {
 	if len(w) < spellMin {
 		return ""
@@ -96,10 +114,40 @@ func (sp *speller) correct(w string) string {
 			try(i)
 		}
 	}
+	if best < 0 && len(w) >= twoSlipMin {
+		best = sp.twoSlips(w)
+	}
 	if best < 0 {
 		return ""
 	}
 	return sp.words[best]
+}
+
+// twoSlips returns the word two slips from w that occurs in the most
+// labels, or -1. Candidates share most of w's letter trigrams (two slips
+// break at most eight), are at most two letters longer or shorter, and
+// begin with w's first two letters: two changes near the start of a word
+// are more often another word (maangeoloog, mijngeoloog; petrofysicus,
+// astrofysicus) than two slips.
+func (sp *speller) twoSlips(w string) int32 {
+	shared := map[int32]int{}
+	for j := 0; j+3 <= len(w); j++ {
+		for _, i := range sp.grams[w[j:j+3]] {
+			shared[i]++
+		}
+	}
+	need := max(3, len(w)-2-8)
+	best := int32(-1)
+	for i, c := range shared {
+		if c < need || best >= 0 && (sp.freq[i] < sp.freq[best] || sp.freq[i] == sp.freq[best] && i > best) {
+			continue
+		}
+		if d := len(sp.words[i]) - len(w); d > 2 || d < -2 || sp.words[i][:2] != w[:2] || editDistance(w, sp.words[i], 2) > 2 {
+			continue
+		}
+		best = i
+	}
+	return best
 }
 
 // oneSlip reports whether a and b (different) are one edit apart, counting

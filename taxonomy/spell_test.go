@@ -31,7 +31,8 @@ func TestOneSlip(t *testing.T) {
 }
 
 func TestSpellerCorrect(t *testing.T) {
-	sp := newSpeller(map[string]int{"kapper": 3, "bakker": 5, "makker": 1, "kok": 9, "monteur": 2})
+	sp := newSpeller(map[string]int{"kapper": 3, "bakker": 5, "makker": 1, "kok": 9, "monteur": 2,
+		"bibliotheekmedewerker": 2, "mijngeoloog": 1, "heftruckchauffeur": 4})
 	for q, want := range map[string]string{
 		"akpper":  "kapper",
 		"kaper":   "kapper",
@@ -41,6 +42,12 @@ func TestSpellerCorrect(t *testing.T) {
 		"kapperr": "kapper",
 		"bkkr":    "",
 		"timmer":  "",
+		// two slips, in words of ten letters or more only
+		"bibliothekmedewreker": "bibliotheekmedewerker",
+		"hefturckchaufeur":     "heftruckchauffeur",
+		"maangeoloog":          "", // two changes at the start: another word, not slips
+		"montuer":              "monteur",
+		"mnotuer":              "", // too short for two slips
 	} {
 		if got := sp.correct(q); got != want {
 			t.Errorf("correct(%q) = %q, want %q", q, got, want)
@@ -72,5 +79,27 @@ func TestSpellBuiltin(t *testing.T) {
 	}
 	if got := ix.spellToks([]string{"magazjinmedewerker"}); got[0] != "magazijnmedewerker" {
 		t.Errorf("spellToks(magazjinmedewerker) = %q", got)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	cases := []struct {
+		a, b      string
+		max, want int
+	}{
+		{"kapper", "kapper", 2, 0},
+		{"akpper", "kapper", 2, 1}, // a swap is one slip
+		{"kapper", "kaper", 2, 1},
+		{"kapper", "kapler", 2, 1},
+		{"kpaepr", "kapper", 2, 2},
+		{"bibliothekmedewreker", "bibliotheekmedewerker", 2, 2},
+		{"aaaa", "bbbb", 1, 2}, // gives up at max+1
+		{"kapper", "kapperijen", 2, 3},
+		{"ca", "abc", 3, 3}, // optimal string alignment: no edit inside a swap
+	}
+	for _, c := range cases {
+		if got := editDistance(c.a, c.b, c.max); got != c.want {
+			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", c.a, c.b, c.max, got, c.want)
+		}
 	}
 }
