@@ -70,7 +70,7 @@ func TestKnownTypos(t *testing.T) {
 	tx := knownESCO(t)
 	occ := typoShares(t, "occupations", tx.occIdx, tx.refs(false), false)
 	skill := typoShares(t, "skills", tx.skillIdx, tx.refs(true), false)
-	occTwo := typoShares(t, "occupations, two slips", tx.occIdx, tx.refs(false), true)
+	occTwo := typoShares(t, "occupations", tx.occIdx, tx.refs(false), true)
 	spellOn = false
 	occOff := typoShares(t, "occupations without the speller", tx.occIdx, tx.refs(false), false)
 	skillOff := typoShares(t, "skills without the speller", tx.skillIdx, tx.refs(true), false)
@@ -83,7 +83,7 @@ func TestKnownTypos(t *testing.T) {
 	}
 	base.finish()
 	baseline := typoShares(t, "occupations, trigram baseline", base.occIdx, base.refs(false), false)
-	baseTwo := typoShares(t, "occupations, trigram baseline, two slips", base.occIdx, base.refs(false), true)
+	baseTwo := typoShares(t, "occupations, trigram baseline", base.occIdx, base.refs(false), true)
 	occWeights, ngMaxDF, substFeat, ngFold, occRerank = oldW, oldMax, oldFeat, oldFold, oldRerank
 	spellOn = true
 	t.Logf("occupation labels with one slip (%d): top-1 %.4f top-5 %.4f; without the speller %.4f / %.4f; trigram TF-IDF baseline %.4f / %.4f",
