@@ -164,8 +164,8 @@
 // carry the query as a label come first (no trees). EvaluateSkillHoldOut
 // holds out skill labels the same way (go test ./taxonomy -run
 // TestSkillHoldOut -v -eval.seed N): on the 2,218 skills of the collection
-// files, seeds 3-5 (about 550 queries each) give 0.755, 0.695 and 0.721
-// top-1 and 0.897, 0.870 and 0.888 top-5, against 0.712, 0.653 and 0.677 /
+// files, seeds 3-5 (about 550 queries each) give 0.755, 0.697 and 0.721
+// top-1 and 0.897, 0.868 and 0.888 top-5, against 0.712, 0.653 and 0.677 /
 // 0.882, 0.847 and 0.862 before (fixed weights, since removed, and no
 // groups) and 0.647, 0.600 and 0.621 / 0.848, 0.827 and 0.850 for the
 // trigram baseline.
