@@ -728,8 +728,11 @@ func (ix *index) search(q string, limit int) []hit {
 	if len(toks) == 0 || ix.nDocs == 0 {
 		return nil
 	}
+	spelt := false
 	if spellOn {
-		toks = ix.spellToks(toks)
+		st := ix.spellToks(toks)
+		spelt = &st[0] != &toks[0]
+		toks = st
 	}
 	qf := ix.features(toks, false)
 	// Unknown tokens: try typo correction.
@@ -1175,7 +1178,8 @@ func (ix *index) search(q string, limit int) []hit {
 	}
 	// Confidence: how well the best label matches, on the token and the
 	// character level, each in [0,1]; an exact folded match is near
-	// certain, less so when other concepts share that label.
+	// certain, less so when other concepts share that label, and less so
+	// when the speller read a word of the query as another (spellConf).
 	for i := range pool {
 		h := &pool[i]
 		conf := float64(h.feat[fDice]+h.feat[fNgram]) / 2
@@ -1185,6 +1189,9 @@ func (ix *index) search(q string, limit int) []hit {
 			} else {
 				conf = math.Max(conf, 0.9)
 			}
+		}
+		if spelt {
+			conf *= spellConf
 		}
 		conf = math.Min(1, math.Max(0, conf))
 		h.conf = math.Round(conf*1000) / 1000

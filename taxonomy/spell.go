@@ -30,6 +30,15 @@ const spellMin = 5
 // spellOn switches the speller (tests compare with and without).
 var spellOn = true
 
+// spellConf scales the confidence of every answer to a query the speller
+// changed. Without it the resolve rule accepted 96.6% of ESCO labels typed
+// with one slip, and 1.3% of those wrongly; with it 84.3%, and 0.2%
+// wrongly (TestKnownTypos). A real word the taxonomy lacks that the
+// speller reads as another stays a risk: on the held-out labels the
+// answers it accepts after a correction are right for 85% (without the
+// speller's corrections 92%, for other queries 96-97%).
+const spellConf = 0.9
+
 // newSpeller indexes the label words of at least spellMin letters; freq
 // counts the labels each occurs in.
 func newSpeller(freq map[string]int) *speller {
