@@ -108,9 +108,12 @@ func squeeze(t string) string {
 
 // editDistance returns the number of slips between a and b (bytes): a
 // letter left out, one too many, a wrong one, or two neighbours swapped
-// each count one (optimal string alignment). It gives up early with max+1
-// once the distance exceeds max.
-func editDistance(a, b string, max int) int {
+// each count one (optimal string alignment). With slips, a is the typed
+// word and only plausible slips count one: a wrong letter near the right
+// one (nearLetters) and an extra key (extraKey); another extra letter
+// counts two, and another wrong letter three. It gives up early with max+1 once the distance
+// exceeds max.
+func editDistance(a, b string, max int, slips bool) int {
 	if d := len(a) - len(b); d > max || -d > max {
 		return max + 1
 	}
@@ -127,8 +130,15 @@ func editDistance(a, b string, max int) int {
 			c := prev[j-1]
 			if a[i-1] != b[j-1] {
 				c++
+				if slips && !nearLetters(a[i-1], b[j-1]) {
+					c += 2 // no slip: only a letter left out and an extra key in its place, at best
+				}
 			}
-			if v := prev[j] + 1; v < c {
+			extra := 1
+			if slips && !extraKey(a, i-1) {
+				extra = 2
+			}
+			if v := prev[j] + extra; v < c {
 				c = v
 			}
 			if v := cur[j-1] + 1; v < c {

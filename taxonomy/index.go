@@ -639,7 +639,7 @@ func (ix *index) fuzzy(f string) []string {
 		if c < need {
 			continue
 		}
-		d := editDistance(f, t, maxd)
+		d := editDistance(f, t, maxd, false)
 		if d < best {
 			best, out = d, out[:0]
 		}

@@ -4,28 +4,29 @@ import "testing"
 
 func TestOneSlip(t *testing.T) {
 	cases := []struct {
-		a, b string
-		want bool
+		typed, word string
+		want        bool
 	}{
 		{"kapper", "kapper", false},
-		{"kaper", "kapper", true},     // left out
-		{"kappper", "kapper", true},   // one too many
-		{"kapler", "kapper", true},    // wrong key
+		{"kaper", "kapper", true},             // left out
+		{"apper", "kapper", true},             // left out, first letter
+		{"kappper", "kapper", true},           // extra key: doubled
+		{"kaopper", "kapper", true},           // extra key: o is beside p
+		{"kaxpper", "kapper", false},          // x is beside neither a nor p
+		{"kapler", "kapper", true},            // wrong key: l is beside p
+		{"haarstilist", "haarstylist", true},  // i for y sounds alike
+		{"schoenmaker", "schoonmaker", false}, // e is far from o: another word
+		{"tapper", "kapper", false},
 		{"akpper", "kapper", true},    // swapped at the start
 		{"kappre", "kapper", true},    // swapped at the end
 		{"kpaepr", "kapper", false},   // two swaps
 		{"kapperij", "kapper", false}, // two too many
-		{"lapler", "kapper", false},   // two wrong
-		{"kaper", "kapperx", false},
-		{"apper", "kapper", true},
-		{"kappe", "kapper", true},
+		{"kapper", "kapperij", false},
+		{"lapler", "kapper", false}, // two wrong
 	}
 	for _, c := range cases {
-		if got := oneSlip(c.a, c.b); got != c.want {
-			t.Errorf("oneSlip(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
-		}
-		if got := oneSlip(c.b, c.a); got != c.want {
-			t.Errorf("oneSlip(%q, %q) = %v, want %v", c.b, c.a, got, c.want)
+		if got := oneSlip(c.typed, c.word); got != c.want {
+			t.Errorf("oneSlip(%q, %q) = %v, want %v", c.typed, c.word, got, c.want)
 		}
 	}
 }
@@ -72,7 +73,10 @@ func TestSpellBuiltin(t *testing.T) {
 		}
 	}
 	ix := tx.occIdx
-	for _, toks := range [][]string{{"magazijnmedewerker"}, {"magazijn", "kok"}, {"heftruckmagazijn"}} {
+	// Real words the vocabulary lacks, one letter from a label word but not
+	// by a plausible slip, stay as typed too.
+	for _, toks := range [][]string{{"magazijnmedewerker"}, {"magazijn", "kok"}, {"heftruckmagazijn"},
+		{"schoenmaker"}, {"tapper"}, {"stuwadoor"}, {"soldeerder"}} {
 		if got := ix.spellToks(toks); &got[0] != &toks[0] {
 			t.Errorf("spellToks(%q) = %q: changed what needs no correction", toks, got)
 		}
@@ -98,8 +102,24 @@ func TestEditDistance(t *testing.T) {
 		{"ca", "abc", 3, 3}, // optimal string alignment: no edit inside a swap
 	}
 	for _, c := range cases {
-		if got := editDistance(c.a, c.b, c.max); got != c.want {
+		if got := editDistance(c.a, c.b, c.max, false); got != c.want {
 			t.Errorf("editDistance(%q, %q, %d) = %d, want %d", c.a, c.b, c.max, got, c.want)
+		}
+	}
+	// As slips of a typed word: a far wrong letter, or an extra letter far
+	// from both its neighbours, counts two.
+	for _, c := range []struct {
+		typed, word string
+		want        int
+	}{
+		{"schoenmaker", "schoonmaker", 3}, // e for o: far, and e is no extra key beside o or n
+		{"schoonmakrr", "schoonmaker", 1}, // r beside e
+		{"bibliothekmedewreker", "bibliotheekmedewerker", 2},
+		{"soldeerder", "sorteerder", 3},
+		{"haarstilistr", "haarstylist", 2},
+	} {
+		if got := editDistance(c.typed, c.word, 2, true); got != c.want {
+			t.Errorf("editDistance(%q, %q, 2, slips) = %d, want %d", c.typed, c.word, got, c.want)
 		}
 	}
 }
