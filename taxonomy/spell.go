@@ -5,12 +5,13 @@ import (
 	"strings"
 )
 
-// speller puts right a typed word that is one slip away from a label word:
-// a letter left out, one too many, a wrong one, or two neighbours swapped
-// (akpper, kapsfer, keukenchwef). It looks words up by a hash of their
-// forms with one letter left out, so a lookup costs a few map reads and no
-// allocation; every candidate is checked letter by letter, so a hash that
-// two forms share only costs a check.
+// speller puts right a typed word that is one plausible slip away from a
+// label word (oneSlip: akpper, kapsfer, keukenchwef), or, when it is long,
+// two (twoSlips: bibliothekmedewreker). It looks words up by a hash of
+// their forms with one letter left out, so a lookup costs a few map reads
+// and no allocation; every candidate is checked letter by letter, so a
+// hash that two forms share only costs a check. Two slips are looked up by
+// shared letter trigrams.
 type speller struct {
 	words []string           // label words, sorted
 	freq  []int32            // labels each word occurs in
