@@ -88,7 +88,8 @@
 // bokscoach splits like bokstrainer), kept when they precede at least two
 // or three different heads: with the shipped trees, seeds 3-5, a mean
 // top-1 of 0.7359 and 0.7371 against 0.7358 (one head: 0.727 on seed 3,
-// with 3,520 mostly spurious modifiers such as filiaalbe).
+// with 3,520 mostly spurious modifiers such as filiaalbe), nor folding
+// -tor like -trice, -fster like -ver and dropping -ess (benchmarks/RESULTS.md).
 //
 // Boosted regression trees (rerank.go) then reorder the best 30 of an ESCO
 // occupation search: 400 trees of depth 4 over the features, the linear
