@@ -613,6 +613,42 @@ func (ix *index) spellToks(toks []string) []string {
 	return out
 }
 
+// joinOn switches joinToks (tests compare with and without).
+var joinOn = true
+
+// joinToks glues two neighbouring query words into one where the result is
+// a label word and one of the two is no label word on its own: a compound
+// written apart whose parts the index cannot match one by one (zand
+// straler: zandstraler; straler occurs only inside compounds). Where both
+// parts are label words, the words apart already meet the compound's
+// parts, and gluing them did more harm than good on the held-out labels
+// (data warehouse analyst read as datawarehouse).
+func (ix *index) joinToks(toks []string) []string {
+	if len(toks) < 2 {
+		return toks
+	}
+	var out []string
+	for i := 0; i < len(toks); i++ {
+		if i+1 < len(toks) {
+			if j := toks[i] + toks[i+1]; ix.lab.raw[j] && (!ix.lab.word(toks[i]) || !ix.lab.word(toks[i+1])) {
+				if out == nil {
+					out = slices.Clone(toks[:i])
+				}
+				out = append(out, j)
+				i++
+				continue
+			}
+		}
+		if out != nil {
+			out = append(out, toks[i])
+		}
+	}
+	if out == nil {
+		return toks
+	}
+	return out
+}
+
 // fuzzy returns known folded terms within a small edit distance of f.
 func (ix *index) fuzzy(f string) []string {
 	if len(f) < 4 {
@@ -733,6 +769,10 @@ func (ix *index) search(q string, limit int) []hit {
 		st := ix.spellToks(toks)
 		spelt = &st[0] != &toks[0]
 		toks = st
+	}
+	if joinOn && len(ix.exact[ix.labelKey(toks)]) == 0 {
+		// a query that is a label as typed stays as typed
+		toks = ix.joinToks(toks)
 	}
 	qf := ix.features(toks, false)
 	// Unknown tokens: try typo correction.

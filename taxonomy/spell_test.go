@@ -1,6 +1,9 @@
 package taxonomy
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestOneSlip(t *testing.T) {
 	cases := []struct {
@@ -121,5 +124,26 @@ func TestEditDistance(t *testing.T) {
 		if got := editDistance(c.typed, c.word, 2, true); got != c.want {
 			t.Errorf("editDistance(%q, %q, 2, slips) = %d, want %d", c.typed, c.word, got, c.want)
 		}
+	}
+}
+
+// TestJoinBuiltin: two words glue into a compound label word when one of
+// them is no label word on its own, and not otherwise.
+func TestJoinBuiltin(t *testing.T) {
+	tx := Builtin()
+	ix := tx.occIdx
+	for _, c := range []struct{ in, want []string }{
+		{[]string{"pakket", "chauffeur"}, []string{"pakketchauffeur"}},
+		{[]string{"ervaren", "spoel", "keukenmedewerker"}, []string{"ervaren", "spoelkeukenmedewerker"}},
+		{[]string{"keuken", "medewerker"}, []string{"keuken", "medewerker"}}, // both label words: their parts already meet
+		{[]string{"chauffeur"}, []string{"chauffeur"}},
+	} {
+		if got := ix.joinToks(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("joinToks(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	a, b := tx.SearchOccupations("pakket chauffeur", 1), tx.SearchOccupations("pakketchauffeur", 1)
+	if len(a) == 0 || len(b) == 0 || a[0].URI != b[0].URI {
+		t.Errorf("pakket chauffeur: %v, pakketchauffeur: %v", a, b)
 	}
 }
