@@ -770,9 +770,14 @@ func (ix *index) search(q string, limit int) []hit {
 		spelt = &st[0] != &toks[0]
 		toks = st
 	}
-	if joinOn && len(ix.exact[ix.labelKey(toks)]) == 0 {
+	// The query's label atoms (its order-free folded key), for the exact
+	// matches and the label variants below.
+	qa := ix.labelAtoms(toks)
+	if joinOn && len(ix.exact[strings.Join(qa, " ")]) == 0 {
 		// a query that is a label as typed stays as typed
-		toks = ix.joinToks(toks)
+		if j := ix.joinToks(toks); len(j) != len(toks) {
+			toks, qa = j, ix.labelAtoms(j)
+		}
 	}
 	qf := ix.features(toks, false)
 	// Unknown tokens: try typo correction.
@@ -881,7 +886,7 @@ func (ix *index) search(q string, limit int) []hit {
 			s.docLabel[d] = l
 		}
 	}
-	qkey := ix.labelKey(toks)
+	qkey := strings.Join(qa, " ")
 	exact := ix.exact[qkey]
 	exactN := ix.exactN[qkey]
 	for _, d := range exact {
@@ -892,7 +897,6 @@ func (ix *index) search(q string, limit int) []hit {
 	// the query that are labels.
 	var variant, variant2 []int32
 	if w[fSubst] > 0 && (len(exact) == 0 || substWithExact) {
-		qa := ix.labelAtoms(toks)
 		lookup := func(atoms []string, into *[]int32) {
 			vs := append([]string(nil), atoms...)
 			sort.Strings(vs)
@@ -938,7 +942,6 @@ func (ix *index) search(q string, limit int) []hit {
 	// one-word variants).
 	var drop1, add1, near []int32
 	if w[fDrop1] != 0 || w[fAdd1] != 0 {
-		qa := ix.labelAtoms(toks)
 		ix.nearLabels(qa, func(d int32, dropped bool) {
 			touchDoc(d)
 			if dropped {
