@@ -126,6 +126,10 @@ func editDistance(a, b string, max int, slips bool) int {
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
 		best := cur[0]
+		extra := 1 // leaving out a[i-1]
+		if slips && !extraKey(a, i-1) {
+			extra = 2
+		}
 		for j := 1; j <= len(b); j++ {
 			c := prev[j-1]
 			if a[i-1] != b[j-1] {
@@ -133,10 +137,6 @@ func editDistance(a, b string, max int, slips bool) int {
 				if slips && !nearLetters(a[i-1], b[j-1]) {
 					c += 2 // no slip: only a letter left out and an extra key in its place, at best
 				}
-			}
-			extra := 1
-			if slips && !extraKey(a, i-1) {
-				extra = 2
 			}
 			if v := prev[j] + extra; v < c {
 				c = v
