@@ -51,6 +51,9 @@ type conceptRef struct {
 	alts, hidden *[]string
 }
 
+// labels is the concept's preferred label and its alternative labels.
+func (r conceptRef) labels() []string { return append([]string{r.label}, *r.alts...) }
+
 // refs gives the occupations (skills false) or the skills of t.
 func (t *Taxonomy) refs(skills bool) []conceptRef {
 	if skills {
@@ -74,7 +77,7 @@ func (t *Taxonomy) refs(skills bool) []conceptRef {
 func refOwners(rs []conceptRef, hidden bool) map[string][]int {
 	owners := map[string][]int{}
 	for i, r := range rs {
-		ls := append([]string{r.label}, *r.alts...)
+		ls := r.labels()
 		if hidden {
 			ls = append(ls, *r.hidden...)
 		}

@@ -35,11 +35,7 @@ const (
 )
 
 func TestHoldOut(t *testing.T) {
-	skipUnderRace(t)
-	dir := realESCO(t)
-	if testing.Short() {
-		t.Skip("held-out evaluation skipped in -short mode")
-	}
+	dir := evalESCO(t)
 	r, err := EvaluateHoldOut(dir, *evalShare, *evalSeed)
 	if err != nil {
 		t.Fatal(err)
@@ -65,15 +61,8 @@ func TestHoldOut(t *testing.T) {
 // plain character-trigram TF-IDF cosine over the remaining labels switched
 // off: the calibration point of issue 3 (about 0.60 / 0.83).
 func TestHoldOutTrigramBaseline(t *testing.T) {
-	skipUnderRace(t)
-	dir := realESCO(t)
-	if testing.Short() {
-		t.Skip("held-out evaluation skipped in -short mode")
-	}
-	oldW, oldMax, oldFeat, oldFold, oldRerank := occWeights, ngMaxDF, substFeat, ngFold, occRerank
-	defer func() { occWeights, ngMaxDF, substFeat, ngFold, occRerank = oldW, oldMax, oldFeat, oldFold, oldRerank }()
-	occWeights, occRerank = weights{fNgram: 1}, nil
-	ngMaxDF, substFeat, ngFold = 1, 0, false
+	dir := evalESCO(t)
+	trigramBaseline(t)
 	r, err := EvaluateHoldOut(dir, *evalShare, *evalSeed)
 	if err != nil {
 		t.Fatal(err)
@@ -94,6 +83,34 @@ func logMisses(t *testing.T, r *EvalResult) {
 		}
 		t.Logf("miss %q -> want %q (rank %d), got %q", m.Query, m.WantLabel, m.Rank, got)
 	}
+}
+
+// evalESCO is the ESCO export for a whole-export evaluation, which skips
+// under the race detector and in -short mode.
+func evalESCO(t *testing.T) string {
+	skipUnderRace(t)
+	dir := realESCO(t)
+	if testing.Short() {
+		t.Skip("whole-export evaluation skipped in -short mode")
+	}
+	return dir
+}
+
+// trigramBaseline turns every search into the plain character-trigram
+// TF-IDF baseline of issue 3 until tb ends: the label trigram cosine over
+// raw tokens alone, no trigram left out for being common, and no stand-ins,
+// speller, gluing, trees or exact tiers. Weights and query-time switches
+// change for every index; the trigram postings and the trees only for
+// indexes built meanwhile.
+func trigramBaseline(tb testing.TB) {
+	occ, skill, rerank, tiers := occWeights, skillWeights, occRerank, skillTiers
+	maxDF, feat, fold, spell, join := ngMaxDF, substFeat, ngFold, spellOn, joinOn
+	tb.Cleanup(func() {
+		occWeights, skillWeights, occRerank, skillTiers = occ, skill, rerank, tiers
+		ngMaxDF, substFeat, ngFold, spellOn, joinOn = maxDF, feat, fold, spell, join
+	})
+	occWeights, skillWeights, occRerank, skillTiers = weights{fNgram: 1}, weights{fNgram: 1}, nil, false
+	ngMaxDF, substFeat, ngFold, spellOn, joinOn = 1, 0, false, false, false
 }
 
 // skipUnderRace skips a whole-export evaluation under the race detector:

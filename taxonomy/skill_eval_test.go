@@ -7,11 +7,7 @@ import "testing"
 // is held out before the index is built, and each is asked of
 // SearchSkills. The trigram TF-IDF baseline runs on the same split.
 func TestSkillHoldOut(t *testing.T) {
-	skipUnderRace(t)
-	dir := realESCO(t)
-	if testing.Short() {
-		t.Skip("held-out evaluation skipped in -short mode")
-	}
+	dir := evalESCO(t)
 	r, err := EvaluateSkillHoldOut(dir, *evalShare, *evalSeed)
 	if err != nil {
 		t.Fatal(err)
@@ -20,12 +16,7 @@ func TestSkillHoldOut(t *testing.T) {
 		r.Share, r.Seed, r.Queries, r.Top1, r.Top5, r.MRR, r.Top1Owner, r.Top5Owner, r.LatencyP50, r.LatencyP99)
 	t.Logf("accepted by ResolveSkill: %.4f of queries, precision %.4f strict, %.4f counting any owner", r.Resolved, r.ResolvedPrecision, r.ResolvedOwnerPrecision)
 	logMisses(t, r)
-	oldW, oldMax, oldFeat, oldFold, oldTiers := skillWeights, ngMaxDF, substFeat, ngFold, skillTiers
-	defer func() {
-		skillWeights, ngMaxDF, substFeat, ngFold, skillTiers = oldW, oldMax, oldFeat, oldFold, oldTiers
-	}()
-	skillWeights, skillTiers = weights{fNgram: 1}, false
-	ngMaxDF, substFeat, ngFold = 1, 0, false
+	trigramBaseline(t)
 	b, err := EvaluateSkillHoldOut(dir, *evalShare, *evalSeed)
 	if err != nil {
 		t.Fatal(err)

@@ -28,7 +28,7 @@ func TestKnownVariants(t *testing.T) {
 		}
 	}
 	for _, r := range rs {
-		for _, l := range append([]string{r.label}, *r.alts...) {
+		for _, l := range r.labels() {
 			own := owners[ownerKey(l)]
 			words := strings.Fields(strings.ToLower(l))
 			switch {
