@@ -183,6 +183,27 @@ func TestValidationAndPersonalData(t *testing.T) {
 	if !slices.Contains(fieldsOf(m), "description") {
 		t.Errorf("ad-hoc personal data field not named: %v", m)
 	}
+	// a phone number in brackets, an IBAN with words after it, a BSN next
+	// to another number: all refused.
+	for _, text := range []string{"bel (010) 123 45 67", "IBAN NL91ABNA0417164300 graag", "BSN 123456782 2 kinderen", "+31 (0)6 12345678"} {
+		v.Description = text
+		want(t, e.do(req{method: "PUT", path: "/v1/vacancies/v1", key: kEmployerA, body: v}), 422)
+	}
+	// a date and an hour count are not a phone number.
+	v.Description = "Start 01-09-2025 08:00, per 01-01-2026 32 uur per week"
+	want(t, e.do(req{method: "PUT", path: "/v1/vacancies/v1", key: kEmployerA, body: v}), 201)
+	// an id that is a BSN is refused, from the path and from the body.
+	p = profile(bsn, amsterdam, 1011)
+	m = want(t, e.do(req{method: "PUT", path: "/v1/profiles/" + bsn, key: kIngest, body: p}), 422)
+	if !slices.Contains(fieldsOf(m), "id") {
+		t.Errorf("personal-data id not named: %v", m)
+	}
+	p.ID = ""
+	want(t, e.do(req{method: "PUT", path: "/v1/profiles/" + bsn, key: kIngest, body: p}), 422)
+	want(t, e.do(req{method: "GET", path: "/v1/profiles/" + bsn, key: kIngest}), 404)
+	if strings.Contains(e.logs.String(), bsn) {
+		t.Errorf("the log holds the personal data")
+	}
 }
 
 func TestRegions(t *testing.T) {

@@ -59,7 +59,8 @@ func FuzzVacancyDecode(f *testing.F) {
 
 // FuzzDetectPersonalData: the detector never panics and is deterministic.
 func FuzzDetectPersonalData(f *testing.F) {
-	for _, s := range []string{"", "111222333", "+31 6 12345678", "NL91 ABNA 0417 1643 00", "x@y.nl", "06-1234-5678"} {
+	for _, s := range []string{"", "111222333", "+31 6 12345678", "NL91 ABNA 0417 1643 00", "x@y.nl", "06-1234-5678",
+		"+31 (0)6 12345678", "bsn123456782 2", "01-09-2025 08:00", "jan(at)x.nl", "NL91ABNA0417164300 graag", "\uff10\uff16\u00a012345678"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

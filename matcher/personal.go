@@ -3,19 +3,44 @@ package matcher
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Personal-data detection. werkmatch refuses a document that carries a BSN
-// (passing the 11-proef), an e-mail address, a Dutch phone number or an IBAN
-// (passing its mod-97 check) in any free-text field. The detector reports
-// the field and the kind, never the value.
+// (passing the 11-proef), an e-mail address, a phone number or an IBAN
+// (passing its mod-97 check) in any free-text field, and an id that is a
+// BSN, a phone number or an IBAN. The detector reports the field and the
+// kind, never the value.
+//
+// Text is first folded (pdText) so that the ways people and word
+// processors write numbers meet: full-width and other digits, non-breaking
+// and other spaces, en dashes, zero-width characters. Numbers are then
+// read as groups of digits that separators join ("06 - 12 34 56 78",
+// "(010) 123 45 67", "123.456.782"), and every run of whole groups is
+// tried on its own, so that a number next to another ("BSN 123456782 2
+// kinderen") is still found and two numbers never hide each other. Dates
+// (01-09-2025, 2025-09-01) are taken out first: a date followed by an hour
+// count is not a phone number.
 
 var (
 	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+@[a-z0-9\-]+(\.[a-z0-9\-]+)*\.[a-z]{2,}`)
-	// Digit runs that may be separated by single spaces, dots or dashes.
-	digitRunRe = regexp.MustCompile(`(?:\+|\b)\d(?:[ .\-]?\d){7,13}\b`)
-	ibanRe     = regexp.MustCompile(`(?i)\b[a-z]{2}\d{2}(?: ?[a-z0-9]){10,30}\b`)
+	// An address written with (at) or [at] for the @.
+	emailAtRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+ ?[\[(] ?at ?[\])] ?[a-z0-9\-]+( ?\. ?[a-z0-9\-]+)*( ?\. ?| ?[\[(] ?(dot|punt) ?[\])] ?)[a-z]{2,}\b`)
 )
+
+// ibanLen is the length of an IBAN per country (the IBAN registry of ISO
+// 13616), for the countries whose accounts a Dutch document may name.
+var ibanLen = map[string]int{
+	"AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24,
+	"DE": 22, "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22,
+	"GI": 23, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IS": 26, "IT": 27,
+	"LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18,
+	"NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24,
+	"SM": 27, "TR": 26, "UA": 29,
+}
 
 // BSNValid reports whether a 9-digit string passes the 11-proef.
 func BSNValid(d string) bool {
@@ -60,29 +85,53 @@ func IBANValid(s string) bool {
 	return mod == 1
 }
 
-func digitsOnly(s string) (string, bool) {
-	plus := strings.HasPrefix(s, "+")
-	var b strings.Builder
+// pdText folds the forms in which a number can be written: compatibility
+// forms (full-width digits and letters, non-breaking and other spaces) by
+// NFKC, every other decimal digit to its ASCII digit, dashes to '-', other
+// spaces to ' ', and zero-width characters and soft hyphens away. ASCII
+// text is returned as it is.
+func pdText(s string) string {
+	ascii := true
 	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			b.WriteByte(s[i])
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
 		}
 	}
-	return b.String(), plus
+	if ascii {
+		return s
+	}
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			b.WriteRune(r)
+		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+		case unicode.Is(unicode.Pd, r) || r == '\u2212':
+			b.WriteByte('-')
+		case unicode.IsSpace(r):
+			b.WriteByte(' ')
+		case unicode.IsDigit(r):
+			b.WriteByte(byte('0' + digitValue(r)))
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
-// isDutchPhone: 10 digits starting with 0 (06…, 010…, 020…), or the
-// international forms +31/0031 followed by 9 digits.
-func isDutchPhone(d string, plus bool) bool {
-	switch {
-	case plus && strings.HasPrefix(d, "31") && len(d) == 11:
-		return true
-	case strings.HasPrefix(d, "0031") && len(d) == 13:
-		return true
-	case !plus && len(d) == 10 && d[0] == '0' && d[1] != '0':
-		return true
+// digitValue is the value of a decimal digit: Unicode puts each script's
+// digits 0-9 in a row, so it is the distance to the start of the row
+// (rows that follow each other, as the mathematical digits do, count on
+// modulo ten).
+func digitValue(r rune) int {
+	start := r
+	for unicode.IsDigit(start - 1) {
+		start--
 	}
-	return false
+	return int(r-start) % 10
 }
 
 // DetectPersonalData returns the kind of personal data found in text
@@ -91,31 +140,241 @@ func DetectPersonalData(text string) string {
 	if text == "" {
 		return ""
 	}
+	text = pdText(text)
 	if strings.Contains(text, "@") && emailRe.MatchString(text) {
 		return "email"
 	}
-	for _, m := range ibanRe.FindAllString(text, -1) {
-		if IBANValid(m) {
-			return "iban"
+	if (strings.Contains(text, "at)") || strings.Contains(text, "at]") || strings.Contains(text, "AT)") || strings.Contains(text, "AT]")) && emailAtRe.MatchString(text) {
+		return "email"
+	}
+	if hasIBAN(text) {
+		return "iban"
+	}
+	return numberKind(text)
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// hasIBAN reports whether text holds an IBAN of a known country, written
+// in one piece or in groups of letters and digits with single spaces
+// between them, that passes the mod-97 check. The IBAN must end where a
+// word ends: the words after it are not part of it.
+func hasIBAN(text string) bool {
+	var b [34]byte
+	for i := 0; i+4 <= len(text); i++ {
+		if i > 0 && isAlnum(text[i-1]) || !isLetter(text[i]) || !isLetter(text[i+1]) || !isDigit(rune(text[i+2])) || !isDigit(rune(text[i+3])) {
+			continue
+		}
+		n, ok := ibanLen[string([]byte{upper(text[i]), upper(text[i+1])})]
+		if !ok {
+			continue
+		}
+		k, j := 0, i
+		for ; j < len(text) && k < n; j++ {
+			switch c := text[j]; {
+			case isAlnum(c):
+				b[k] = upper(c)
+				k++
+			case c == ' ' && j > i && text[j-1] != ' ':
+			default:
+				j = len(text) // stop: not part of an IBAN
+			}
+		}
+		if k == n && (j >= len(text) || !isAlnum(text[j])) && IBANValid(string(b[:n])) {
+			return true
 		}
 	}
-	for _, m := range digitRunRe.FindAllString(text, -1) {
-		d, plus := digitsOnly(m)
-		if !plus && BSNValid(d) {
-			return "bsn"
+	return false
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// digitGroup is a run of digits in the folded text.
+type digitGroup struct {
+	start, end int
+	plus       bool // preceded by '+'
+	joined     bool // joined to the group before by separators only
+	date       bool // part of a calendar date: 01-09-2025, 2025-09-01
+}
+
+// numberPrefixes may stand right before a number without a space
+// (bsn123456782, tel0612345678).
+var numberPrefixes = []string{"bsn", "sofi", "tel", "telnr", "nr", "mob", "mobiel", "gsm", "nummer"}
+
+// digitGroups returns the digit groups of text that start a number: after
+// a non-letter, or right after one of numberPrefixes. Groups that only
+// separators (" .-/()", at most three of them) part are joined.
+func digitGroups(text string) []digitGroup {
+	var gs []digitGroup
+	for i := 0; i < len(text); {
+		if !isDigit(rune(text[i])) {
+			i++
+			continue
 		}
-		if isDutchPhone(d, plus) {
-			return "phone"
+		j := i
+		for j < len(text) && isDigit(rune(text[j])) {
+			j++
+		}
+		g := digitGroup{start: i, end: j}
+		if i > 0 && (isAlnum(text[i-1]) || text[i-1] >= utf8.RuneSelf) && !afterPrefix(text[:i]) {
+			i = j
+			continue // part of a word or code: A12345678
+		}
+		g.plus = i > 0 && text[i-1] == '+'
+		if n := len(gs); n > 0 {
+			gap := text[gs[n-1].end:i]
+			if gs[n-1].end <= i && len(gap) >= 1 && len(gap) <= 3 && strings.Trim(gap, " .-/()") == "" && !g.plus {
+				g.joined = true
+			}
+		}
+		gs = append(gs, g)
+		i = j
+	}
+	markDates(text, gs)
+	return gs
+}
+
+// markDates marks the groups that make a calendar date: day, month and a
+// year from 1900 to 2099, or the year first, parted by single '-', '/' or
+// '.'.
+func markDates(text string, gs []digitGroup) {
+	for i := 0; i+2 < len(gs); i++ {
+		a, b, c := gs[i], gs[i+1], gs[i+2]
+		if !b.joined || !c.joined || b.start-a.end != 1 || c.start-b.end != 1 ||
+			!strings.ContainsRune("-/.", rune(text[a.end])) || !strings.ContainsRune("-/.", rune(text[b.end])) ||
+			c.end < len(text) && isAlnum(text[c.end]) {
+			continue
+		}
+		la, lb, lc := a.end-a.start, b.end-b.start, c.end-c.start
+		year := func(g digitGroup) bool {
+			return g.end-g.start == 4 && (text[g.start:g.start+2] == "19" || text[g.start:g.start+2] == "20")
+		}
+		if la <= 2 && lb <= 2 && year(c) || year(a) && lb <= 2 && lc <= 2 {
+			gs[i].date, gs[i+1].date, gs[i+2].date = true, true, true
+			i += 2
+		}
+	}
+}
+
+func afterPrefix(s string) bool {
+	s = strings.ToLower(s)
+	for _, p := range numberPrefixes {
+		if strings.HasSuffix(s, p) && (len(s) == len(p) || !isAlnum(s[len(s)-len(p)-1])) {
+			return true
+		}
+	}
+	return false
+}
+
+// numberKind tries every run of joined digit groups as a BSN and as a
+// phone number, and returns the kind of the first it finds.
+func numberKind(text string) string {
+	gs := digitGroups(text)
+	var d []byte
+	for i := range gs {
+		d = d[:0]
+		short := false // a group of one digit in the run
+		for j := i; j < len(gs) && (j == i || gs[j].joined) && !gs[j].date; j++ {
+			g := gs[j]
+			d = append(d, text[g.start:g.end]...)
+			if len(d) > 15 {
+				break
+			}
+			if j > i && g.end-g.start < 2 {
+				short = true
+			}
+			if g.end < len(text) && isAlnum(text[g.end]) && text[g.end] > '9' {
+				break // the number runs into a word: 123456782abc
+			}
+			first := text[gs[i].start:gs[i].end]
+			if !gs[i].plus && len(d) == 9 && (i == j || !short && len(first) >= 2) && BSNValid(string(d)) {
+				return "bsn"
+			}
+			if isPhone(string(d), first, gs[i].plus, i == j) {
+				return "phone"
+			}
 		}
 	}
 	return ""
 }
+
+// isPhone reports whether the digits d (first: the first group) read as a
+// phone number: Dutch, 10 digits from 0 (0612345678, 06-12345678, 010 123
+// 45 67), with +31 or 0031 before the number without its 0 (or with it in
+// brackets: +31 (0)6 12345678), or any international number with a '+'.
+func isPhone(d, first string, plus, single bool) bool {
+	switch {
+	case plus:
+		if rest, ok := strings.CutPrefix(d, "31"); ok {
+			rest = strings.TrimPrefix(rest, "0")
+			return len(rest) == 9 && rest[0] != '0'
+		}
+		return len(d) >= 10 && len(d) <= 15
+	case strings.HasPrefix(d, "0031"):
+		rest := strings.TrimPrefix(d[4:], "0")
+		return len(rest) == 9 && rest[0] != '0'
+	case len(d) == 10 && d[0] == '0' && d[1] != '0':
+		// One group, or an area code and the number: 06 and 010, 0118
+		// or 06123 (a first group of two digits other than 06 is the
+		// day of a date or a count, not an area code).
+		return single || len(first) == 2 && first == "06" || len(first) >= 3
+	}
+	return false
+}
+
+// idKind returns the kind of personal data an id is, or holds as a run of
+// digits: a BSN (nine digits passing the 11-proef), a Dutch phone number
+// (ten digits from 0) or an IBAN.
+func idKind(id string) string {
+	if hasIBAN(id) {
+		return "iban"
+	}
+	for i := 0; i < len(id); {
+		if !isDigit(rune(id[i])) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(id) && isDigit(rune(id[j])) {
+			j++
+		}
+		switch d := id[i:j]; {
+		case BSNValid(d):
+			return "bsn"
+		case len(d) == 10 && d[0] == '0' && d[1] != '0':
+			return "phone"
+		}
+		i = j
+	}
+	return ""
+}
+
+// IDPersonalData returns the kind of personal data an id carries (see
+// CheckPersonalData), or "".
+func IDPersonalData(id string) string { return idKind(id) }
 
 type pdChecker struct{ e PersonalDataError }
 
 func (c *pdChecker) check(field, text string) {
 	if kind := DetectPersonalData(text); kind != "" {
 		c.e.Fields = append(c.e.Fields, FieldError{Field: field, Message: "contains personal data (" + kind + ")"})
+	}
+}
+
+func (c *pdChecker) id(field, id string) {
+	if kind := idKind(id); kind != "" {
+		c.e.Fields = append(c.e.Fields, FieldError{Field: field, Message: "is personal data (" + kind + "); use a pseudonymous id"})
 	}
 }
 
@@ -132,19 +391,24 @@ func (c *pdChecker) err() error {
 	return &c.e
 }
 
-// CheckPersonalData scans every free-text field of the profile and returns
-// a *PersonalDataError naming the fields that carry personal data, or nil.
+// CheckPersonalData scans every free-text field of the profile, and its
+// id, and returns a *PersonalDataError naming the fields that carry
+// personal data, or nil.
 func (p *Profile) CheckPersonalData() error {
 	var c pdChecker
+	c.id("id", p.ID)
 	c.check("summary", p.Summary)
 	c.list("desired_occupations", p.DesiredOccupations)
 	c.list("skills", p.Skills)
 	return c.err()
 }
 
-// CheckPersonalData scans every free-text field of the vacancy.
+// CheckPersonalData scans every free-text field of the vacancy, and its
+// ids.
 func (v *Vacancy) CheckPersonalData() error {
 	var c pdChecker
+	c.id("id", v.ID)
+	c.id("employer_id", v.EmployerID)
 	c.check("title", v.Title)
 	c.check("description", v.Description)
 	c.check("occupation", v.Occupation)
