@@ -155,6 +155,31 @@ func TestValidationAndPersonalData(t *testing.T) {
 	if !slices.Contains(fieldsOf(m), "naam") {
 		t.Errorf("unknown field not named: %v", m)
 	}
+	// a key given twice, or in other capitals, is refused: encoding/json
+	// would let the last or the folded one win.
+	for body, field := range map[string]string{
+		`{"id":"p1","municipality":"0363","postcode4":1011,"perspectief":"werken","MUNICIPALITY":"0599"}`:              "municipality",
+		`{"id":"p1","municipality":"0363","postcode4":1011,"perspectief":"werken","municipality":"0599"}`:              "municipality",
+		`{"id":"p1","municipality":"0363","postcode4":1011,"perspectief":"werken","skills":["a"],"sk\u0069lls":["b"]}`: "skills",
+	} {
+		if m = want(t, e.do(req{method: "PUT", path: "/v1/profiles/p1", key: kIngest, body: body}), 400); !slices.Contains(fieldsOf(m), field) {
+			t.Errorf("%s: %v", body, m)
+		}
+	}
+	// ... unless its name does not look like one: it is not repeated.
+	rec0 := e.do(req{method: "PUT", path: "/v1/profiles/p1", key: kIngest, body: `{"id":"p1","piet@voorbeeld.nl":"x"}`})
+	want(t, rec0, 400)
+	if strings.Contains(rec0.Body.String(), "voorbeeld") {
+		t.Errorf("400 echoes an unknown key: %s", rec0.Body.String())
+	}
+	// a path that is no id is not repeated in the problem's instance.
+	rec0 = e.do(req{method: "GET", path: "/v1/profiles/jan@example.nl", key: kIngest})
+	if m = want(t, rec0, 400); m["instance"] != "/v1/profiles/:id" || strings.Contains(rec0.Body.String(), "example") {
+		t.Errorf("instance echoes the path: %s", rec0.Body.String())
+	}
+	if m = want(t, e.do(req{method: "GET", path: "/v1/profiles/nope", key: kIngest}), 404); m["instance"] != "/v1/profiles/nope" {
+		t.Errorf("instance of a plain id: %v", m["instance"])
+	}
 
 	// personal data: 422, the field named, the value never echoed.
 	bsn := "111222333" // passes the 11-proef
@@ -637,5 +662,36 @@ func TestHealthzAndOpenAPIServed(t *testing.T) {
 	m := want(t, e.do(req{method: "GET", path: "/openapi.json"}), 200)
 	if m["openapi"] != "3.1.0" {
 		t.Errorf("openapi %v", m["openapi"])
+	}
+}
+
+// TestContractDetails: the smaller promises of the contract and the
+// OpenAPI document. A weight out of range names the query parameter the
+// client sent; the probes answer HEAD; a taxonomy query is limited in
+// characters, not bytes; a stored document without lists comes back with
+// [] and without empty enums.
+func TestContractDetails(t *testing.T) {
+	e := newEnv(t, nil)
+	e.putVacancy(vacancy("v1", employerA, 1012))
+	m := want(t, e.do(req{method: "GET", path: "/v1/vacancies/v1/matches?w_skills=11", key: kAM}), 400)
+	if !slices.Contains(fieldsOf(m), "w_skills") {
+		t.Errorf("weight error names %v", fieldsOf(m))
+	}
+	want(t, e.do(req{method: "GET", path: "/v1/vacancies/v1/matches?w_skills=0&w_occupation=0&w_branch=0&w_hours=0&w_distance=0&w_language=0&w_education=0", key: kAM}), 400)
+	for _, p := range []string{"/healthz", "/metrics", "/openapi.json"} {
+		if rec := e.do(req{method: "HEAD", path: p}); rec.Code != 200 {
+			t.Errorf("HEAD %s: %d", p, rec.Code)
+		}
+	}
+	want(t, e.do(req{method: "GET", path: "/v1/taxonomy/occupations?q=" + strings.Repeat("%C3%A9", 150), key: kAM}), 200)
+	want(t, e.do(req{method: "GET", path: "/v1/taxonomy/occupations?q=" + strings.Repeat("e", 201), key: kAM}), 400)
+
+	body := `{"municipality":"0363","postcode4":1011,"max_travel_km":10,"hours_min":8,"hours_max":16,"perspectief":"werken"}`
+	want(t, e.do(req{method: "PUT", path: "/v1/profiles/bare", key: kIngest, body: body}), 201)
+	rec := e.do(req{method: "GET", path: "/v1/profiles/bare", key: kIngest})
+	want(t, rec, 200)
+	s := rec.Body.String()
+	if strings.Contains(s, "null") || strings.Contains(s, `"education_level"`) || !strings.Contains(s, `"skills":[]`) {
+		t.Errorf("bare profile reads %s", s)
 	}
 }

@@ -16,7 +16,9 @@
 // all). A presented key is hashed and compared in constant time with
 // every entry. No or an unknown key is 401, a role the route is not for
 // is 403, and a profile outside the key's regions or another employer's
-// vacancy is 404, so that ids do not leak. Admin may use every route.
+// vacancy is 404, so that ids do not leak; writing a profile of a
+// municipality outside the key's regions is 403 (the municipality is in
+// the body, not a secret). Admin may use every route.
 //
 // # The employer view
 //

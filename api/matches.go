@@ -64,11 +64,18 @@ func matchQuery(c *gin.Context) (matcher.Query, string, error) {
 		if err != nil || v != v {
 			return q, "", fieldError("w_"+wp.name, "must be a number")
 		}
+		if v < 0 || v > matcher.MaxWeight {
+			return q, "", fieldError("w_"+wp.name, "must be between 0 and "+strconv.Itoa(matcher.MaxWeight))
+		}
 		if w == nil {
 			w = new(matcher.Weights)
 			*w = matcher.DefaultWeights
 		}
 		wp.set(w, v)
+	}
+	if w != nil && *w == (matcher.Weights{}) {
+		return q, "", problem(http.StatusBadRequest, "the request has invalid fields",
+			matcher.FieldError{Field: "w_*", Message: "at least one weight must be positive"})
 	}
 	q.Weights = w
 	key := "l=" + strconv.Itoa(q.Limit)

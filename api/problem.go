@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -141,7 +142,7 @@ func clientDetail(err error) string {
 func writeProblem(c *gin.Context, p *Problem) {
 	p.RequestID = requestID(c)
 	if p.Instance == "" && c.Request != nil {
-		p.Instance = c.Request.URL.Path
+		p.Instance = instance(c)
 	}
 	if p.retryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(int((p.retryAfter+time.Second-1)/time.Second)))
@@ -154,6 +155,23 @@ func writeProblem(c *gin.Context, p *Problem) {
 	}
 	writeJSON(c, p.Status, ProblemContentType, p)
 	c.Abort()
+}
+
+// instance is the problem's instance: the request path where each of its
+// segments is an id the API accepts and carries no personal data, else the
+// route template (or "/" for no route), so that an answer never repeats an
+// e-mail address or BSN a client put in a URL.
+func instance(c *gin.Context) string {
+	path := c.Request.URL.Path
+	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
+		if seg != "" && (!matcher.ValidID(seg) || matcher.IDPersonalData(seg) != "") {
+			if t := c.FullPath(); t != "" {
+				return t
+			}
+			return "/"
+		}
+	}
+	return path
 }
 
 // storeGet applies storeErr to a store read.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -246,8 +247,8 @@ func (s *Server) taxonomyLookup(c *gin.Context, f func(TermSearcher, string, int
 	if strings.TrimSpace(q) == "" {
 		return nil, fieldError("q", "is required")
 	}
-	if len(q) > 200 {
-		return nil, fieldError("q", "must be at most 200 bytes")
+	if utf8.RuneCountInString(q) > 200 {
+		return nil, fieldError("q", "must be at most 200 characters")
 	}
 	limit := 10
 	if _, ok := c.GetQuery("limit"); ok {

@@ -199,10 +199,15 @@ var anyRole = []string{RoleIngest, RoleAccountmanager, RoleEmployer}
 
 func (s *Server) registerRoutes() {
 	g := s.g
-	g.GET("/healthz", s.healthz)
-	g.GET("/readyz", s.readyz)
-	g.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{Registry: s.m.reg})))
-	g.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openapiJSON) })
+	metrics := gin.WrapH(promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{Registry: s.m.reg}))
+	openapi := func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openapiJSON) }
+	for _, add := range []func(string, ...gin.HandlerFunc) gin.IRoutes{g.GET, g.HEAD} {
+		// HEAD as well, for probes and monitors that ask with it.
+		add("/healthz", s.healthz)
+		add("/readyz", s.readyz)
+		add("/metrics", metrics)
+		add("/openapi.json", openapi)
+	}
 	s.routes = append(s.routes,
 		routeInfo{"GET", "/healthz", nil}, routeInfo{"GET", "/readyz", nil},
 		routeInfo{"GET", "/metrics", nil}, routeInfo{"GET", "/openapi.json", nil})
@@ -372,6 +377,9 @@ func ifMatch(c *gin.Context, cur string) error {
 		return nil
 	}
 	if cur != "" {
+		// A weak tag (W/"…") is compared as if strong: the ETags are
+		// strong, and a proxy that compresses answers weakens them on
+		// the way out, so a client would otherwise never match again.
 		for _, t := range strings.Split(h, ",") {
 			t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 			if t == "*" || t == cur {

@@ -241,7 +241,9 @@ func facetsOf(fr search.FacetResults) map[string]map[string]int {
 	for name, f := range fr {
 		m := map[string]int{}
 		for _, t := range f.Terms.Terms() {
-			m[t.Term] = t.Count
+			if t.Term != "" { // a field left empty (no education_level_min) is no bucket
+				m[t.Term] = t.Count
+			}
 		}
 		for _, r := range f.NumericRanges {
 			m[r.Name] = r.Count

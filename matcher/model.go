@@ -1,5 +1,7 @@
 package matcher
 
+import "encoding/json"
+
 // Profile is an anonymised work-seeker as the municipality's feed sends it.
 // It carries no name, BSN, birth date, address, phone or e-mail; the only
 // location is a four-digit postcode area. JSON names are the API contract.
@@ -13,14 +15,14 @@ type Profile struct {
 	Branches           []string `json:"branches"`
 	HoursMin           int      `json:"hours_min"`
 	HoursMax           int      `json:"hours_max"`
-	EducationLevel     string   `json:"education_level"`
-	DutchLevel         string   `json:"dutch_level"` // CEFR A1..C2
+	EducationLevel     string   `json:"education_level,omitempty"`
+	DutchLevel         string   `json:"dutch_level,omitempty"` // CEFR A1..C2
 	DrivingLicences    []string `json:"driving_licences"`
 	Perspectief        string   `json:"perspectief"`
 	OpenToOpenHiring   bool     `json:"open_to_open_hiring"`
 	Banenafspraak      bool     `json:"banenafspraak"`
 	AvailableFrom      string   `json:"available_from,omitempty"` // YYYY-MM-DD
-	MaxPhysicalLoad    string   `json:"max_physical_load"`
+	MaxPhysicalLoad    string   `json:"max_physical_load,omitempty"`
 	Summary            string   `json:"summary,omitempty"`
 	RegisteredAt       string   `json:"registered_at,omitempty"` // YYYY-MM-DD
 }
@@ -93,3 +95,29 @@ func LoadRank(v string) int      { return rank(PhysicalLoads, v) }
 
 // BranchIndex returns the index of a branch name in Branches, or -1.
 func BranchIndex(v string) int { return rank(Branches, v) }
+
+// MarshalJSON writes the profile with every list as an array, [] when
+// empty, never null: the contract's lists are arrays.
+func (p Profile) MarshalJSON() ([]byte, error) {
+	type plain Profile
+	q := plain(p)
+	for _, l := range []*[]string{&q.DesiredOccupations, &q.Skills, &q.Branches, &q.DrivingLicences} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	return json.Marshal(q)
+}
+
+// MarshalJSON writes the vacancy with every list as an array (see
+// Profile.MarshalJSON).
+func (v Vacancy) MarshalJSON() ([]byte, error) {
+	type plain Vacancy
+	q := plain(v)
+	for _, l := range []*[]string{&q.RequiredSkills, &q.PreferredSkills, &q.DrivingLicences} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	return json.Marshal(q)
+}

@@ -1,6 +1,7 @@
 package matcher
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -203,5 +204,39 @@ func BenchmarkDetectPersonalData(b *testing.B) {
 		if DetectPersonalData(text) != "" {
 			b.Fatal("false alarm")
 		}
+	}
+}
+
+// TestJSONListsNeverNull: a document written without its lists or its
+// optional levels comes back with [] and without the levels, as the
+// contract's schemas say, never null or "".
+func TestJSONListsNeverNull(t *testing.T) {
+	for _, doc := range []any{Profile{ID: "p"}, &Profile{ID: "p"}, Vacancy{ID: "v"}, &Vacancy{ID: "v"}} {
+		b, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		if strings.Contains(s, "null") {
+			t.Errorf("%T: %s", doc, s)
+		}
+		for _, k := range []string{`"education_level"`, `"dutch_level"`, `"max_physical_load"`, `"education_level_min"`, `"physical_load"`} {
+			if strings.Contains(s, k) {
+				t.Errorf("%T: %s has an empty %s", doc, s, k)
+			}
+		}
+		lists := []string{"desired_occupations", "skills", "branches", "driving_licences"}
+		if _, ok := doc.(Vacancy); ok || strings.HasPrefix(s, `{"id":"v"`) {
+			lists = []string{"required_skills", "preferred_skills", "driving_licences"}
+		}
+		for _, l := range lists {
+			if !strings.Contains(s, `"`+l+`":[]`) {
+				t.Errorf("%T: %s has no empty %s", doc, s, l)
+			}
+		}
+	}
+	var p Profile
+	if err := json.Unmarshal([]byte(`{"id":"p","skills":["lassen"]}`), &p); err != nil || len(p.Skills) != 1 || p.Skills[0] != "lassen" {
+		t.Fatalf("round trip: %+v %v", p, err)
 	}
 }

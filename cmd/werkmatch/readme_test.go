@@ -447,6 +447,32 @@ func TestREADMEFollowedLiterally(t *testing.T) {
 		t.Errorf("the demo corpus is not in ./data: %v", err)
 	}
 
+	// The sample answer after the first example is the demo's own: the
+	// skills it shows matched are skills of that vacancy. (Which
+	// candidates come first may change with today's date.)
+	sample := readmeBlocks(t, "json")[0]
+	vreq, _ := http.NewRequest("GET", base+"/v1/vacancies/demo-v0000", nil)
+	vreq.Header.Set("Authorization", "Bearer demo-admin")
+	var vac struct {
+		Required  []string `json:"required_skills"`
+		Preferred []string `json:"preferred_skills"`
+	}
+	resp, err := http.DefaultClient.Do(vreq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&vac)
+	resp.Body.Close()
+	matched := regexp.MustCompile(`"matched_skills":\[([^\]]*)\]`).FindStringSubmatch(sample)
+	if matched == nil {
+		t.Errorf("README sample answer shows no matched_skills")
+	} else {
+		for _, sk := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(matched[1], -1) {
+			if !slices.Contains(vac.Required, sk[1]) && !slices.Contains(vac.Preferred, sk[1]) {
+				t.Errorf("README sample shows %q matched, but demo-v0000 asks for %v and %v", sk[1], vac.Required, vac.Preferred)
+			}
+		}
+	}
 	for _, ex := range examples {
 		status, body := ex.run(t, base)
 		if !slices.Contains(ex.status, status) {
