@@ -17,6 +17,7 @@ func checkProfile(p *matcher.Profile, pathID string, pr *Principal) error {
 	} else if p.ID != pathID {
 		return fieldError("id", "must equal the id in the path")
 	}
+	p.Normalise()
 	if err := p.Validate(); err != nil {
 		return err
 	}

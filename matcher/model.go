@@ -1,7 +1,5 @@
 package matcher
 
-import "encoding/json"
-
 // Profile is an anonymised work-seeker as the municipality's feed sends it.
 // It carries no name, BSN, birth date, address, phone or e-mail; the only
 // location is a four-digit postcode area. JSON names are the API contract.
@@ -96,28 +94,3 @@ func LoadRank(v string) int      { return rank(PhysicalLoads, v) }
 // BranchIndex returns the index of a branch name in Branches, or -1.
 func BranchIndex(v string) int { return rank(Branches, v) }
 
-// MarshalJSON writes the profile with every list as an array, [] when
-// empty, never null: the contract's lists are arrays.
-func (p Profile) MarshalJSON() ([]byte, error) {
-	type plain Profile
-	q := plain(p)
-	for _, l := range []*[]string{&q.DesiredOccupations, &q.Skills, &q.Branches, &q.DrivingLicences} {
-		if *l == nil {
-			*l = []string{}
-		}
-	}
-	return json.Marshal(q)
-}
-
-// MarshalJSON writes the vacancy with every list as an array (see
-// Profile.MarshalJSON).
-func (v Vacancy) MarshalJSON() ([]byte, error) {
-	type plain Vacancy
-	q := plain(v)
-	for _, l := range []*[]string{&q.RequiredSkills, &q.PreferredSkills, &q.DrivingLicences} {
-		if *l == nil {
-			*l = []string{}
-		}
-	}
-	return json.Marshal(q)
-}

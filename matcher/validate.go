@@ -183,12 +183,27 @@ func (v *Vacancy) Validate() error {
 }
 
 // Normalise fills defaults: an empty vacancy status is "open", zero
-// positions is 1.
+// positions is 1, absent lists are empty.
 func (v *Vacancy) Normalise() {
 	if v.Status == "" {
 		v.Status = StatusOpen
 	}
 	if v.Positions == 0 {
 		v.Positions = 1
+	}
+	emptyLists(&v.RequiredSkills, &v.PreferredSkills, &v.DrivingLicences)
+}
+
+// Normalise makes the profile's absent lists empty, so that it is stored
+// and answered with [] where the contract has an array, never null.
+func (p *Profile) Normalise() {
+	emptyLists(&p.DesiredOccupations, &p.Skills, &p.Branches, &p.DrivingLicences)
+}
+
+func emptyLists(ls ...*[]string) {
+	for _, l := range ls {
+		if *l == nil {
+			*l = []string{}
+		}
 	}
 }

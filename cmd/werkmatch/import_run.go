@@ -165,6 +165,7 @@ func writeCheckpoint(path string, cp *checkpoint) error {
 
 // document is a profile or a vacancy.
 type document interface {
+	Normalise()
 	Validate() error
 	CheckPersonalData() error
 }
@@ -189,9 +190,7 @@ func docID(d document) string {
 // check normalises, validates and scans one document; the error is a
 // *matcher.ValidationError or *matcher.PersonalDataError.
 func check(d document) error {
-	if v, ok := d.(*matcher.Vacancy); ok {
-		v.Normalise()
-	}
+	d.Normalise()
 	if err := d.Validate(); err != nil {
 		return err
 	}
