@@ -93,4 +93,3 @@ func LoadRank(v string) int      { return rank(PhysicalLoads, v) }
 
 // BranchIndex returns the index of a branch name in Branches, or -1.
 func BranchIndex(v string) int { return rank(Branches, v) }
-
