@@ -213,7 +213,7 @@ func (e *Engine) prepare(q Query) (*qopts, error) {
 		}
 		o.today = d
 	} else {
-		o.today = clampDay(e.now().Unix() / 86400)
+		o.today = dutchDay(e.now())
 	}
 	if q.Municipalities != nil {
 		o.muni = new([157]uint64)

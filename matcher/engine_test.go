@@ -182,6 +182,10 @@ func TestHardFilters(t *testing.T) {
 		{"available on start", func(p *Profile) { p.AvailableFrom = "2026-07-01" }, nil, nil, true},
 		{"no start: available after today", func(p *Profile) { p.AvailableFrom = "2026-06-02" }, func(v *Vacancy) { v.StartDate = "" }, nil, false},
 		{"no start: available today", func(p *Profile) { p.AvailableFrom = "2026-06-01" }, func(v *Vacancy) { v.StartDate = "" }, nil, true},
+		// a start date that has passed while the vacancy stays open: from today.
+		{"start passed: available since", func(p *Profile) { p.AvailableFrom = "2026-05-15" }, func(v *Vacancy) { v.StartDate = "2026-05-01" }, nil, true},
+		{"start passed: available today", func(p *Profile) { p.AvailableFrom = "2026-06-01" }, func(v *Vacancy) { v.StartDate = "2026-05-01" }, nil, true},
+		{"start passed: available later", func(p *Profile) { p.AvailableFrom = "2026-06-02" }, func(v *Vacancy) { v.StartDate = "2026-05-01" }, nil, false},
 		{"vacancy closed", nil, func(v *Vacancy) { v.Status = "closed" }, nil, false},
 		{"vacancy filled", nil, func(v *Vacancy) { v.Status = "filled" }, nil, false},
 		{"closes_at past", nil, func(v *Vacancy) { v.ClosesAt = "2026-05-31" }, nil, false},
@@ -260,7 +264,14 @@ func TestComponents(t *testing.T) {
 			Components{Skills: 0.8*held/(held+unheld) + 0.5*0.8*unheld/(held+unheld) + 0.2, Occupation: 1, Branch: 1, Hours: 1, Distance: 1, Language: 1, Education: 1},
 			"same", []string{"a"}, []string{"b"}, []string{"b"}},
 		{"no skills asked", nil, func(v *Vacancy) { v.RequiredSkills, v.PreferredSkills, v.Occupation = nil, nil, "" },
-			Components{Skills: 1, Occupation: 0.5, Branch: 1, Hours: 1, Distance: 1, Language: 1, Education: 1}, "unspecified", nil, nil, nil},
+			Components{Skills: 0.5, Occupation: 0.5, Branch: 1, Hours: 1, Distance: 1, Language: 1, Education: 1}, "unspecified", nil, nil, nil},
+		// hours: overlap over the narrower range.
+		{"hours a single value inside", func(p *Profile) { p.HoursMin, p.HoursMax = 24, 24 }, nil,
+			Components{1, 1, 1, 1, 1, 1, 1}, "same", []string{"a", "b"}, nil, nil},
+		{"hours school hours inside a wider range", func(p *Profile) { p.HoursMin, p.HoursMax = 20, 24 }, func(v *Vacancy) { v.HoursMin, v.HoursMax = 16, 32 },
+			Components{1, 1, 1, 1, 1, 1, 1}, "same", []string{"a", "b"}, nil, nil},
+		{"hours half of the narrower range", func(p *Profile) { p.HoursMin, p.HoursMax = 25, 35 }, nil,
+			Components{1, 1, 1, 0.5, 1, 1, 1}, "same", []string{"a", "b"}, nil, nil},
 		{"occupation essential skills stand in", func(p *Profile) { p.Skills = []string{"a"} }, func(v *Vacancy) { v.RequiredSkills, v.PreferredSkills = nil, nil },
 			Components{Skills: held / (held + unheld), Occupation: 1, Branch: 1, Hours: 1, Distance: 1, Language: 1, Education: 1},
 			"same", []string{"a"}, []string{"b"}, nil},
@@ -569,5 +580,29 @@ func TestRankProfilesAgreesWithScan(t *testing.T) {
 	}
 	if len(full.Results) == 0 || full.Scored >= 50 {
 		t.Fatalf("scored %d of 50", full.Scored)
+	}
+}
+
+// TestDutchToday: "today" is the calendar date in the Netherlands. At
+// 23:30 UTC on 31 May it is already 1 June in Amsterdam (summer time), so
+// a vacancy that closed on 31 May is closed.
+func TestDutchToday(t *testing.T) {
+	late := time.Date(2026, 5, 31, 23, 30, 0, 0, time.UTC)
+	if got := dayString(dutchDay(late)); got != "2026-06-01" {
+		t.Fatalf("dutchDay(%v) = %s", late, got)
+	}
+	if got := dayString(dutchDay(time.Date(2026, 1, 15, 22, 59, 0, 0, time.UTC))); got != "2026-01-15" {
+		t.Fatalf("winter, before midnight: %s", got)
+	}
+	e := NewEngine(EngineOptions{Locator: testLoc, Taxonomy: fakeTax{}, Workers: 1, Now: func() time.Time { return late }})
+	e.UpsertProfile(baseProfile("p1"))
+	v := baseVacancy()
+	v.StartDate, v.ClosesAt = "", "2026-05-31"
+	if r, err := e.MatchVacancy(context.Background(), v, Query{Limit: 5}); err != nil || len(r.Results) != 0 {
+		t.Fatalf("a vacancy closed yesterday (Dutch date) matched: %+v %v", r, err)
+	}
+	v.ClosesAt = "2026-06-01"
+	if r, err := e.MatchVacancy(context.Background(), v, Query{Limit: 5}); err != nil || len(r.Results) != 1 {
+		t.Fatalf("a vacancy open today (Dutch date) did not match: %+v %v", r, err)
 	}
 }

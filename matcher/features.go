@@ -63,6 +63,24 @@ func dayOf(s string) (uint16, bool) {
 	return clampDay(t.Unix() / 86400), true
 }
 
+// dutchZone is the time zone whose calendar date is "today": a vacancy
+// that closes on a date stays open until midnight in the Netherlands, not
+// in UTC. Without zone data (the binary embeds it: cmd imports
+// time/tzdata) it is a fixed UTC+1.
+var dutchZone = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Amsterdam"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}()
+
+// dutchDay is the day number (days since 1970) of t's date in the
+// Netherlands.
+func dutchDay(t time.Time) uint16 {
+	y, m, d := t.In(dutchZone).Date()
+	return clampDay(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
 func clampDay(d int64) uint16 {
 	if d < 1 {
 		return 1

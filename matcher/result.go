@@ -88,5 +88,8 @@ type MatchResult struct {
 	Scored     int     `json:"scored"`      // candidates that passed every hard filter and were scored
 	// Unrecognised lists the query's skill and occupation terms that the
 	// taxonomy does not know; they were matched on their normalised form.
+	// They are given as written, except for a stored profile's matches,
+	// where they are in that normalised form: the core keeps no text of a
+	// profile.
 	Unrecognised []string `json:"unrecognised,omitempty"`
 }

@@ -20,7 +20,8 @@ import (
 //   - v.physical_load <= p.max_physical_load (an empty vacancy load asks
 //     nothing; an empty candidate maximum means no stated limit);
 //   - p.available_from <= v.start_date, or <= today when v has no start
-//     date (an empty available_from means available now);
+//     date or its start date has passed (an empty available_from means
+//     available now);
 //   - v.status is "open" (empty counts as open) and v.closes_at, when
 //     given, is not before today;
 //   - for vacancy->profiles with Query.Municipalities set: p.municipality is
@@ -43,16 +44,21 @@ import (
 //	           0.8 required / 0.2 preferred when both groups exist, else 1.
 //	           credit = 1 when p holds the item's skill, 0.5 when p holds a
 //	           skill the taxonomy lists as broader or related to it, else 0.
-//	           value = Σ weight × credit; 1 when v lists no skills.
+//	           value = Σ weight × credit; 0.5 when v lists no skills
+//	           (neutral, as for an unnamed occupation: a vacancy that asks
+//	           nothing must not outrank one whose skills a candidate holds).
 //	occupation 1 when one of p.desired_occupations is v.occupation;
 //	           else 0.2 × k for the longest common prefix k (1..4) of their
 //	           ISCO-08 codes; 0 when nothing is shared or p lists none;
 //	           0.5 when v names no occupation.
 //	branch     1 when v.branch is one of p.branches, 0.5 when p lists no
 //	           branches, else 0.
-//	hours      overlap / (v.hours_max − v.hours_min), where overlap =
-//	           min(maxes) − max(mins); 1 when the vacancy's range is a
-//	           single value.
+//	hours      overlap / the narrower of the two ranges, where overlap =
+//	           min(maxes) − max(mins): 1 when one range lies inside the
+//	           other (a parent who can work 20 school hours, for a vacancy
+//	           of 16-24, fits), less the more of the narrower range falls
+//	           outside; 1 when either range is a single value (the hours
+//	           filter has let the pair through, so it lies inside).
 //	distance   1 − d / p.max_travel_km; 1 when max_travel_km is 0.
 //	language   1 when p.dutch_level >= v.dutch_level_min or v sets none;
 //	           max(0, 1 − 0.25 × levels short) otherwise; 0.5 when p's
@@ -81,6 +87,7 @@ const (
 	reqShare        = 0.8
 	prefShare       = 0.2
 	occUnspecified  = 0.5
+	skillsNoItems   = 0.5
 	branchNoPref    = 0.5
 	cefrStep        = 0.25
 	eduStep         = 0.2
@@ -254,10 +261,10 @@ func vacancyOpen(vx *vacX, today uint16) (ok bool, startDay uint16) {
 	if vx.flags&vNotOpen != 0 || (vx.closes != 0 && vx.closes < today) {
 		return false, 0
 	}
-	if vx.start != 0 {
+	if vx.start > today {
 		return true, vx.start
 	}
-	return true, today
+	return true, today // no start date, or one that has passed: from today
 }
 
 // matchSkills merge-joins a profile's sorted skill ids with a vacancy's
@@ -288,7 +295,7 @@ func matchSkills(cand []uint32, exp []uint32) (full, part uint64) {
 // skillValue sums the item weights of the items held.
 func skillValue(full, part uint64, w *[maxItems]float64, nItems int) float64 {
 	if nItems == 0 {
-		return 1
+		return skillsNoItems
 	}
 	var s float64
 	for m := full; m != 0; m &= m - 1 {
@@ -415,8 +422,8 @@ func baseComponents(px *profX, radius uint16, vx *vacX, dist float64, c *Compone
 	default:
 		c.Branch = 0
 	}
-	if vx.hmax > vx.hmin {
-		c.Hours = float64(hoursOverlap(px, vx)) / float64(vx.hmax-vx.hmin)
+	if w := min(vx.hmax-vx.hmin, px.hmax-px.hmin); w > 0 {
+		c.Hours = float64(hoursOverlap(px, vx)) / float64(w)
 	} else {
 		c.Hours = 1
 	}

@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"slices"
 	"syscall"
+	_ "time/tzdata" // "today" is the Dutch date, also where the system has no zone data
 )
 
 // subcommand is one command of werkmatch: what it does, in one line for
