@@ -45,6 +45,28 @@
 // their words reversed, 0.979 glued into one compound and 0.972 as a
 // compound written apart (0.959 without the gluing).
 //
+// Words that only job ads add (gezocht, fulltime, ervaren, uur and other
+// adNoise words, numbers, the m/v(/x) note) are dropped from a query
+// unless they are label words, so "Heftruckchauffeur gezocht!" reads as
+// heftruckchauffeur with its full confidence. A query of generic words only
+// (each in the labels of at least five concepts and 3%: medewerker,
+// operator, technicus in ESCO) gets a confidence of at most 0.5, so it is
+// never resolved on write, unless it is the preferred label of the
+// concept ranked.
+//
+// LoadESCOWithBuiltin, which serve, import and gen use, lays the built-in
+// vocabulary over the export (merge.go): a built-in occupation's labels
+// name the ESCO occupation with its URI (kindVocab: a query equal to one
+// is in the same exact tier as the preferred label, so "vakkenvuller"
+// finds schappenvuller before winkelmedewerker, which ESCO also gives
+// that label), and lend it WSP branches and skills; built-in skills join
+// the ESCO skill they name or are added. On the titles and skills of
+// testdata/wsp_titles.tsv and wsp_skills.tsv (TestWSPQueries), ESCO alone
+// ranks the meant occupation first for 166 of 216 titles and resolves 15
+// to a wrong one; with the vocabulary 212 and 2; skills 12 of 18 that ESCO
+// holds, against 43 of 43. LoadESCO alone is what the held-out evaluation
+// below measures.
+//
 // Scoring works in two stages. Stage 1 scores every concept the query's
 // words or character trigrams reach: the best label's weighted token
 // overlap (IDF-weighted Dice) and trigram cosine, the trigram cosine of the

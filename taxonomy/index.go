@@ -14,6 +14,10 @@ const (
 	kindPreferred labelKind = iota
 	kindAlt
 	kindHidden
+	// kindVocab: a label the project's vocabulary gives an ESCO concept
+	// (LoadESCOWithBuiltin). A query equal to it names the concept as its
+	// preferred label does: WSP users mean that concept by that word.
+	kindVocab
 )
 
 // docLabel is one label of a concept.
@@ -164,6 +168,7 @@ type index struct {
 	grpMass   []float32
 	collP     map[string]float32  // feature probability over all labels
 	prefKey   []string            // label key of each concept's preferred label
+	vocabKeys map[int32][]string  // label keys of a concept's kindVocab labels
 	subst     map[string][]string // atom -> atoms it replaces within some concept's labels
 	unitID    map[string]int32    // label feature key -> number
 	docUnits  [][]int32           // sorted unit numbers of each concept's labels
@@ -324,6 +329,12 @@ func buildIndex(docs []document, w *weights) *index {
 			key := strings.Join(atoms, " ")
 			if l.kind == kindPreferred {
 				ix.prefKey[di] = key
+			}
+			if l.kind == kindVocab {
+				if ix.vocabKeys == nil {
+					ix.vocabKeys = map[int32][]string{}
+				}
+				ix.vocabKeys[int32(di)] = append(ix.vocabKeys[int32(di)], key)
 			}
 			if ds := ix.exact[key]; len(ds) == 0 || ds[len(ds)-1] != int32(di) {
 				ix.exact[key] = append(ds, int32(di))
@@ -613,6 +624,54 @@ func (ix *index) spellToks(toks []string) []string {
 	return out
 }
 
+// adNoise are words of job ads that say nothing about the occupation or
+// skill meant: "Heftruckchauffeur gezocht!", "ervaren lasser 32 uur",
+// "Productiemedewerker 2-ploegendienst", "medewerker (m/v/x)". None is a
+// word of an ESCO occupation label.
+var adNoise = map[string]bool{
+	"gezocht": true, "gevraagd": true, "vacature": true, "vacatures": true, "fulltime": true,
+	"parttime": true, "direct": true, "uur": true, "uren": true, "week": true, "ervaren": true,
+	"dagdienst": true, "avonddienst": true, "nachtdienst": true, "ploegendienst": true,
+	"ploegendiensten": true, "weekend": true, "weekenden": true, "avonduren": true,
+	"oproepkracht": true, "bijbaan": true, "vakantiewerk": true, "tijdelijk": true,
+	"flexibel": true, "zzp": true, "zzper": true, "medior": true, "regio": true,
+}
+
+// dropNoise drops the query words that only job ads add: adNoise words,
+// numbers (hours, shifts) and the m/v(/x) gender note, unless they are
+// label words of the index, or nothing else is left. It returns toks
+// itself when nothing goes.
+func (ix *index) dropNoise(toks []string) []string {
+	noise := func(i int) bool {
+		t := toks[i]
+		if ix.lab.raw[t] {
+			return false
+		}
+		if adNoise[t] || strings.Trim(t, "0123456789") == "" {
+			return true
+		}
+		// m v, m v x, m v i: the gender note of a Dutch job ad
+		mv := func(j int) bool { return j+1 < len(toks) && toks[j] == "m" && toks[j+1] == "v" }
+		return mv(i) || i > 0 && mv(i-1) || i > 1 && mv(i-2) && (t == "x" || t == "i")
+	}
+	n := 0
+	for i := range toks {
+		if !noise(i) {
+			n++
+		}
+	}
+	if n == len(toks) || n == 0 {
+		return toks
+	}
+	out := make([]string, 0, n)
+	for i, t := range toks {
+		if !noise(i) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // joinOn switches joinToks (tests compare with and without).
 var joinOn = true
 
@@ -760,7 +819,7 @@ func (ix *index) putScratch(s *scratch) {
 
 // search ranks concepts for a query.
 func (ix *index) search(q string, limit int) []hit {
-	toks := tokenize(q)
+	toks := ix.dropNoise(tokenize(q))
 	if len(toks) == 0 || ix.nDocs == 0 {
 		return nil
 	}
@@ -1120,7 +1179,7 @@ func (ix *index) search(q string, limit int) []hit {
 		}
 		if s.flag[d]&flagExact != 0 {
 			fv[fExact] = 1
-			if ix.prefKey[d] == qkey {
+			if ix.prefKey[d] == qkey || ix.vocabKeys != nil && slices.Contains(ix.vocabKeys[d], qkey) {
 				fv[fExactPref] = 1 // the concept named so, before others sharing the label
 			}
 		}
@@ -1222,7 +1281,10 @@ func (ix *index) search(q string, limit int) []hit {
 	// Confidence: how well the best label matches, on the token and the
 	// character level, each in [0,1]; an exact folded match is near
 	// certain, less so when other concepts share that label, and less so
-	// when the speller read a word of the query as another (spellConf).
+	// when the speller read a word of the query as another (spellConf). A
+	// query of generic words only names no concept, except the one whose
+	// preferred label it is.
+	generic := ix.generic(qf)
 	for i := range pool {
 		h := &pool[i]
 		conf := float64(h.feat[fDice]+h.feat[fNgram]) / 2
@@ -1236,11 +1298,37 @@ func (ix *index) search(q string, limit int) []hit {
 		if spelt {
 			conf *= spellConf
 		}
+		if generic && h.feat[fExactPref] == 0 {
+			conf = math.Min(conf, genericConf)
+		}
 		conf = math.Min(1, math.Max(0, conf))
 		h.conf = math.Round(conf*1000) / 1000
 		h.label, h.sim, h.cov = s.docLabel[h.doc], float64(s.docBest[h.doc]), float64(h.feat[fCov])
 	}
 	return pool
+}
+
+// genericConf caps the confidence of answers to a query of generic words
+// (generic): below ResolveFloor, so that such a query is never resolved
+// on write ("medewerker", "operator", "technicus" are labels of some ESCO
+// occupations, but a user typing them names none).
+const genericConf = 0.5
+
+// generic reports whether every word of the query is in the labels of at
+// least five concepts and 3% of them.
+func (ix *index) generic(qf []feature) bool {
+	thr := float32(math.Min(math.Log(1+float64(ix.nDocs)/5), math.Log(1+1/0.03)))
+	n := 0
+	for _, f := range qf {
+		if f.mult < 1 {
+			continue
+		}
+		if w, ok := ix.idf[f.key]; !ok || w > thr {
+			return false
+		}
+		n++
+	}
+	return n > 0
 }
 
 // substWithExact looks for one-word variants of the query even when the

@@ -48,6 +48,7 @@ type Skill struct {
 type occRec struct {
 	uri, isco, label string
 	alts, hidden     []string
+	vocab            []string // labels the project's vocabulary adds (kindVocab)
 	desc             string
 	broader          []string // broader occupations (URIs)
 	branches         []string
@@ -59,6 +60,7 @@ type occRec struct {
 type skillRec struct {
 	uri, label   string
 	alts, hidden []string
+	vocab        []string // labels the project's vocabulary adds (kindVocab)
 	desc         string
 	broader      []string
 	related      []string
@@ -100,7 +102,7 @@ func (t *Taxonomy) finish() {
 	}
 	occSrc := make([]docSource, len(t.occs))
 	for i, o := range t.occs {
-		occSrc[i] = docSource{label: o.label, alts: o.alts, hidden: o.hidden, desc: o.desc, group: o.isco, broader: o.broader}
+		occSrc[i] = docSource{label: o.label, alts: o.alts, hidden: o.hidden, vocab: o.vocab, desc: o.desc, group: o.isco, broader: o.broader}
 		if o.isco != "" {
 			occSrc[i].extra2 = strings.Join(t.iscoLabels[o.isco], " ")
 		}
@@ -109,7 +111,7 @@ func (t *Taxonomy) finish() {
 	t.occIdx.rerank = t.rerank
 	skillSrc := make([]docSource, len(t.skills))
 	for i, s := range t.skills {
-		skillSrc[i] = docSource{label: s.label, alts: s.alts, hidden: s.hidden, desc: s.desc, broader: s.broader}
+		skillSrc[i] = docSource{label: s.label, alts: s.alts, hidden: s.hidden, vocab: s.vocab, desc: s.desc, broader: s.broader}
 		// A skill's groups play the part of an occupation's ISCO group:
 		// their labels are evidence, the first is its group of siblings.
 		var gl []string
@@ -132,6 +134,7 @@ func (t *Taxonomy) finish() {
 type docSource struct {
 	label        string
 	alts, hidden []string
+	vocab        []string
 	desc, extra2 string // description; group labels (ISCO or skill group)
 	group        string // group key: concepts sharing it are siblings
 	broader      []string
@@ -150,6 +153,9 @@ func makeDocs(srcs []docSource, byURI map[string]int) []document {
 		}
 		for _, h := range s.hidden {
 			d.labels = append(d.labels, docLabel{text: h, kind: kindHidden})
+		}
+		for _, v := range s.vocab {
+			d.labels = append(d.labels, docLabel{text: v, kind: kindVocab})
 		}
 		d.extra, d.extra2, d.group = s.desc, s.extra2, s.group
 		var up []int32

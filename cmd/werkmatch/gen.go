@@ -84,7 +84,7 @@ func gen(ctx context.Context, c *genConfig, out io.Writer) error {
 		opts.Today = t
 	}
 	if c.esco != "" {
-		tax, err := taxonomy.LoadESCO(c.esco)
+		tax, err := taxonomy.LoadESCOWithBuiltin(c.esco)
 		if err != nil {
 			return err
 		}

@@ -134,11 +134,11 @@ func runImport(ctx context.Context, args []string) error {
 	return err
 }
 
-// importESCO loads an ESCO export the way serve --esco does and reports
-// what it holds. Nothing is copied: serve reads the folder at start.
+// importESCO loads an ESCO export the way serve --esco does (with the
+// built-in vocabulary laid over it) and reports what it holds. Nothing is copied: serve reads the folder at start.
 func importESCO(dir string, out io.Writer) error {
 	t0 := time.Now()
-	tax, err := taxonomy.LoadESCO(dir)
+	tax, err := taxonomy.LoadESCOWithBuiltin(dir)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func importESCO(dir string, out io.Writer) error {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		fmt.Fprintf(out, "  %-28s %d\n", n, counts[n])
+		fmt.Fprintf(out, "  %-30s %d\n", n, counts[n])
 	}
 	fmt.Fprintf(out, "Nothing was copied. Start the server with --esco %s (or WERKMATCH_ESCO) to use it;\n", dir)
 	fmt.Fprintf(out, "give import the same --esco so that the indexed synonyms match.\n%s\n", taxonomy.Attribution)

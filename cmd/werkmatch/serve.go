@@ -191,7 +191,15 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	}
 	if cfg.esco != "" {
 		occ, sk := tax.Stats()
-		log.Info("ESCO taxonomy loaded", "dir", cfg.esco, "occupations", occ, "skills", sk, "took", time.Since(t0).String())
+		c := tax.ImportCounts()
+		log.Info("ESCO taxonomy loaded, with the built-in vocabulary laid over it", "dir", cfg.esco, "occupations", occ, "skills", sk,
+			"vocabulary_occupations_merged", c["vocabulary_occupations_merged"], "vocabulary_occupations_added", c["vocabulary_occupations_added"],
+			"vocabulary_skills_merged", c["vocabulary_skills_merged"], "vocabulary_skills_added", c["vocabulary_skills_added"],
+			"took", time.Since(t0).String())
+		if c["skills_file"] == 0 {
+			log.Warn("the ESCO folder has no skills_nl.csv: ESCO skills come only from its skill collection files, and everyday skills only from the built-in vocabulary",
+				"skills_from_collections", c["skills_from_collections"])
+		}
 	}
 
 	audit, closeAudit, err := openAuditLog(cfg.auditLog)
@@ -317,13 +325,14 @@ func loadLocator(pc4 string) (*geo.Table, error) {
 	return locator, nil
 }
 
-// loadTaxonomy is the taxonomy of --esco: the ESCO CSV folder, or the
-// built-in vocabulary when there is none.
+// loadTaxonomy is the taxonomy of --esco: the ESCO CSV folder with the
+// built-in vocabulary laid over it, or the built-in vocabulary alone when
+// there is none.
 func loadTaxonomy(esco string) (*taxonomy.Taxonomy, error) {
 	if esco == "" {
 		return taxonomy.Builtin(), nil
 	}
-	tax, err := taxonomy.LoadESCO(esco)
+	tax, err := taxonomy.LoadESCOWithBuiltin(esco)
 	if err != nil {
 		return nil, fmt.Errorf("--esco: %w", err)
 	}
