@@ -285,9 +285,12 @@ func (f *fwd) scanGroups(s *snapshot[profX], g0, g1 int, top *topN, st *scanStat
 			if float64(h.radius) < d {
 				break
 			}
+			if !visible(&b.del[i], s.version) {
+				continue // replaced or deleted: not a candidate
+			}
 			st.considered++
 			x := &b.xs[i]
-			if !f.accept(x) || !visible(&b.del[i], s.version) {
+			if !f.accept(x) {
 				continue
 			}
 			st.scored++
@@ -310,9 +313,12 @@ func (f *fwd) scanDelta(s *snapshot[profX], top *topN, st *scanStats) {
 		if !(d <= float64(h.radius)) {
 			continue
 		}
+		if !visible(&dl.del[i], s.version) {
+			continue
+		}
 		st.considered++
 		x := &dl.xs[i]
-		if !f.accept(x) || !visible(&dl.del[i], s.version) {
+		if !f.accept(x) {
 			continue
 		}
 		st.scored++
@@ -468,9 +474,12 @@ func (e *Engine) RankProfiles(ctx context.Context, v *Vacancy, ids []string, q Q
 		if !(d <= float64(h.radius)) {
 			continue
 		}
+		if !visible(&seg.del[i], s.version) {
+			continue
+		}
 		st.considered++
 		x := &seg.xs[i]
-		if !f.accept(x) || !visible(&seg.del[i], s.version) {
+		if !f.accept(x) {
 			continue
 		}
 		st.scored++
@@ -579,10 +588,10 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 			continue
 		}
 		for i := g.start; i < g.end; i++ {
-			st.considered++
 			if !visible(&b.del[i], s.version) {
 				continue
 			}
+			st.considered++
 			key, pass, ok := r.eval(&b.heads[i], &b.xs[i], b.terms, d, top.threshold())
 			if pass {
 				st.scored++
@@ -602,10 +611,10 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 		if !(d <= radius) {
 			continue
 		}
-		st.considered++
 		if !visible(&dl.del[i], s.version) {
 			continue
 		}
+		st.considered++
 		key, pass, ok := r.eval(h, &dl.xs[i], dl.terms, d, top.threshold())
 		if pass {
 			st.scored++

@@ -606,3 +606,29 @@ func TestDutchToday(t *testing.T) {
 		t.Fatalf("a vacancy open today (Dutch date) did not match: %+v %v", r, err)
 	}
 }
+
+// TestConsideredCountsLiveRows: a profile written ten times is one
+// candidate, before and after compaction, in both directions.
+func TestConsideredCountsLiveRows(t *testing.T) {
+	e := newTestEngine(fakeTax{})
+	for i := 0; i < 10; i++ {
+		p := baseProfile("p1")
+		p.HoursMax = 30 + i%2
+		e.UpsertProfile(p)
+	}
+	v := baseVacancy()
+	e.UpsertVacancy(v)
+	for _, compact := range []bool{false, true} {
+		if compact {
+			e.Compact()
+		}
+		r, err := e.MatchVacancy(context.Background(), v, Query{Limit: 5})
+		if err != nil || r.Considered != 1 || r.Scored != 1 {
+			t.Fatalf("compacted %v: considered %d scored %d (%v)", compact, r.Considered, r.Scored, err)
+		}
+		r, err = e.MatchVacancyID(context.Background(), "v1", Query{Limit: 5})
+		if err != nil || r.Considered != 1 {
+			t.Fatalf("by id, compacted %v: considered %d (%v)", compact, r.Considered, err)
+		}
+	}
+}
