@@ -8,12 +8,15 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/werkmatch/werkmatch/api"
 	"github.com/werkmatch/werkmatch/cache"
+	"github.com/werkmatch/werkmatch/geo"
 	"github.com/werkmatch/werkmatch/matcher"
+	"github.com/werkmatch/werkmatch/taxonomy"
 )
 
 func TestAuthAndRoles(t *testing.T) {
@@ -693,5 +696,32 @@ func TestContractDetails(t *testing.T) {
 	s := rec.Body.String()
 	if strings.Contains(s, "null") || strings.Contains(s, `"education_level"`) || !strings.Contains(s, `"skills":[]`) {
 		t.Errorf("bare profile reads %s", s)
+	}
+}
+
+// TestCachedAnswerDoesNotOutliveItsDay: a vacancy that closes today is
+// matched until midnight in the Netherlands and not after, also when the
+// answer before midnight was cached.
+func TestCachedAnswerDoesNotOutliveItsDay(t *testing.T) {
+	var now atomic.Int64
+	now.Store(time.Date(2026, 5, 31, 21, 55, 0, 0, time.UTC).UnixNano()) // 23:55 in Amsterdam
+	e := newEnv(t, func(c *api.Config) {
+		c.Engine = matcher.NewEngine(matcher.EngineOptions{Locator: geo.New(), Taxonomy: taxonomy.Builtin(), Workers: 1,
+			Now: func() time.Time { return time.Unix(0, now.Load()) }})
+	})
+	e.putProfile(profile("p1", amsterdam, 1011))
+	v := vacancy("v1", employerA, 1012)
+	v.ClosesAt = "2026-05-31"
+	e.putVacancy(v)
+	for i := range 2 {
+		m := want(t, e.do(req{method: "GET", path: "/v1/vacancies/v1/matches", key: kAM}), 200)
+		if n := len(m["results"].([]any)); n != 1 || (i == 1) != (m["cached"] == true) {
+			t.Fatalf("before midnight, call %d: %d results, cached %v", i, n, m["cached"])
+		}
+	}
+	now.Store(time.Date(2026, 5, 31, 22, 5, 0, 0, time.UTC).UnixNano()) // 00:05 on 1 June
+	m := want(t, e.do(req{method: "GET", path: "/v1/vacancies/v1/matches", key: kAM}), 200)
+	if n := len(m["results"].([]any)); n != 0 || m["cached"] == true {
+		t.Fatalf("after midnight: %d results, cached %v", n, m["cached"])
 	}
 }

@@ -91,6 +91,7 @@ func matchQuery(c *gin.Context) (matcher.Query, string, error) {
 func (s *Server) match(ctx context.Context, dir, key string, run func() (*matcher.MatchResult, error)) (*MatchAnswer, error) {
 	// The generation comes with the lookup, before the core runs: a write
 	// acknowledged while it runs makes the Put below a no-op.
+	key += "|d=" + s.cfg.Engine.Today()
 	res, gen, ok := s.cache.Get(ctx, key)
 	if ok {
 		return &MatchAnswer{MatchResult: res, Cached: true}, nil

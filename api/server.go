@@ -43,6 +43,9 @@ type Engine interface {
 	MatchVacancyID(ctx context.Context, id string, q matcher.Query) (*matcher.MatchResult, error)
 	MatchVacancy(ctx context.Context, v *matcher.Vacancy, q matcher.Query) (*matcher.MatchResult, error)
 	MatchProfileID(ctx context.Context, id string, q matcher.Query) (*matcher.MatchResult, error)
+	// Today is the date answers are computed for (YYYY-MM-DD): part of
+	// every cache key, so that no answer outlives its day.
+	Today() string
 }
 
 // Config wires a Server. Store, Searcher, Engine and Keys are required.

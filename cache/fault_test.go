@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/werkmatch/werkmatch/internal/redistest"
 )
 
@@ -190,4 +191,47 @@ func TestRedisDirtyAfterOutage(t *testing.T) {
 	a.Put(ctx, "k", g, result(2), time.Minute)
 	mustHit(t, b, "k", 2)
 	mustHit(t, a, "k", 2)
+}
+
+// TestRedisRestartFromSnapshot: Redis restarts and loads a snapshot taken
+// before the last Invalidate, so the old generation and a value stored
+// under it are back (simulated: the throwaway server keeps nothing, so the
+// test writes them back itself). Nothing raises an error, yet the cache
+// must not serve that value: the run id changed.
+func TestRedisRestartFromSnapshot(t *testing.T) {
+	srv := redistest.Start(t)
+	prefix := testPrefix(t)
+	a := newTestRedis(t, srv.URL(), prefix, testOpts)
+	ctx := context.Background()
+	g := mustMiss(t, a, "k")
+	a.Put(ctx, "k", g, result(1), time.Minute)
+	mustHit(t, a, "k", 1)
+	oldGen, err := a.rdb.Get(ctx, prefix+"gen").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldVal, err := a.rdb.Get(ctx, prefix+"r:k").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Invalidate(ctx) // a write acknowledged after the snapshot
+	srv.Stop()
+	srv.Start()
+	raw := redis.NewClient(&redis.Options{Addr: srv.Addr()})
+	defer raw.Close()
+	if err := raw.Set(ctx, prefix+"gen", oldGen, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Set(ctx, prefix+"r:k", oldVal, time.Minute).Err(); err != nil {
+		t.Fatal(err)
+	}
+	// The run id is read every second; after that, the old value is gone
+	// for good.
+	time.Sleep(time.Duration(runIDEvery+5) * 100 * time.Millisecond)
+	if res, _, ok := a.Get(ctx, "k"); ok {
+		t.Fatalf("served the value of a generation from before the restart: %v", res.Considered)
+	}
+	if a.restarts.Load() == 0 {
+		t.Fatal("the restart was not noticed")
+	}
 }

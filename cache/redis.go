@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -113,8 +114,11 @@ func (o *RedisOptions) defaults() {
 // generation. Needs a standalone (or Sentinel) Redis, not Cluster: a
 // script touches the generation and a value key.
 //
-// After any Redis error, or an Invalidate that did not reach Redis, the
-// cache is "dirty": the L1 is cleared, every Get is a miss and Put is a
+// A new Redis starts dirty (its process may have loaded other data than
+// the values in Redis were computed from), and the run id of the server is
+// read every second: a Redis that restarted from an older snapshot, or a
+// failover, makes it dirty too. After any Redis error, or an Invalidate
+// that did not reach Redis, the cache is also "dirty": the L1 is cleared, every Get is a miss and Put is a
 // no-op until the generation has been bumped in Redis (tried in the
 // background every 100ms, the breaker permitting). So a write acknowledged
 // while Redis was unreachable never lets an older result be served after
@@ -140,6 +144,9 @@ type Redis struct {
 
 	l1Hits, redisHits, misses, puts, invalidations atomic.Uint64
 	errors, shortCircuited, breakerOpens           atomic.Uint64
+
+	runID    atomic.Pointer[string] // the Redis server's run id, once read
+	restarts atomic.Uint64          // run id changes seen
 
 	stop chan struct{}
 	done chan struct{}
@@ -212,8 +219,14 @@ func NewRedis(ctx context.Context, url string, opts RedisOptions) (*Redis, error
 		},
 	})
 	r.limiter = newRedisLimiter(r)
+	// A new process starts dirty: what it loaded (an offline import, another
+	// --esco) may differ from what the values in Redis were computed from.
+	r.markDirty()
 	if err := r.call(func() error { return r.rdb.Ping(ctx).Err() }); err != nil {
 		log.Warn("redis cache unreachable at start; running uncached until it answers", "error", err.Error())
+	} else {
+		r.bump(ctx)
+		r.watchRunID(ctx)
 	}
 	go r.background()
 	return r, nil
@@ -278,20 +291,59 @@ func (r *Redis) bump(ctx context.Context) {
 }
 
 // background bumps a dirty generation and so also probes a Redis that is
-// down, so the cache recovers without waiting for traffic.
+// down, so the cache recovers without waiting for traffic; every
+// runIDEvery ticks it checks that Redis is still the same server.
 func (r *Redis) background() {
 	defer close(r.done)
 	t := time.NewTicker(r.opts.bumpEvery)
 	defer t.Stop()
-	for {
+	for n := 1; ; n++ {
 		select {
 		case <-r.stop:
 			return
 		case <-t.C:
+			if n%runIDEvery == 0 {
+				r.watchRunID(context.Background())
+			}
 			if !r.clean() {
 				r.bump(context.Background())
 			}
 		}
+	}
+}
+
+// runIDEvery is how many background ticks (100ms) apart the run id is read.
+const runIDEvery = 10
+
+// watchRunID reads the run id of the Redis server. A Redis that restarted
+// (loading an older snapshot, with an older generation under which older
+// values are valid again) or a failover to another server has another
+// run id: the cache turns dirty, so the generation is bumped before
+// anything is served again. go-redis replaces the dropped connections
+// without an error, so this is how a restart is noticed; within about a
+// second.
+func (r *Redis) watchRunID(ctx context.Context) {
+	var info string
+	if err := r.call(func() error {
+		var err error
+		info, err = r.rdb.Info(ctx, "server").Result()
+		return err
+	}); err != nil {
+		return
+	}
+	var id string
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "run_id:"); ok {
+			id = v
+		}
+	}
+	if id == "" {
+		return
+	}
+	if old := r.runID.Swap(&id); old != nil && *old != id {
+		r.opts.Logger.Warn("redis cache server changed (restart or failover): results cached before are not served")
+		r.restarts.Add(1)
+		r.markDirty()
 	}
 }
 

@@ -120,6 +120,10 @@ func (e *Engine) vacancyRec(v *Vacancy) record[vacX] {
 	return e.vacancyRecord(e.compileVacancy(&c, true), &c)
 }
 
+// Today is the date a query without Query.Today is answered for: the
+// calendar date in the Netherlands, as YYYY-MM-DD.
+func (e *Engine) Today() string { return dayString(dutchDay(e.now())) }
+
 // UpsertVacancy adds or replaces a vacancy. The caller has validated it.
 func (e *Engine) UpsertVacancy(v *Vacancy) {
 	if v == nil {
