@@ -77,6 +77,9 @@ func hardFilterQuery(v *matcher.Vacancy, lat, lon, radiusKm float64) query.Query
 
 // searchIDs returns the external id of every document matching q.
 func searchIDs(ctx context.Context, k *kindIndex, q query.Query) ([]string, error) {
+	if err := k.usable(); err != nil {
+		return nil, err
+	}
 	adv, err := k.idx.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index: search %s: %w", k.kind, err)

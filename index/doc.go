@@ -20,7 +20,14 @@
 // by Options.BatchMax writes and Options.BatchWait), commits it, and only
 // then answers every caller in it. A caller is never answered before its
 // batch is on disk; a disk error reaches every caller of that batch,
-// wrapped in matcher.ErrUnavailable.
+// wrapped in matcher.ErrUnavailable. A batch that Bleve itself fails to
+// write (a full or read-only disk) leaves a closed segment in Bleve's live
+// index, on which the next read or write panics; so from then on every
+// operation of that index answers ErrUnavailable (503, and /readyz is not
+// ready) until werkmatch is restarted (TestRealDiskFailure). Bleve may
+// still persist the failed batch in the background, so a 503 on a write
+// means its outcome is unknown: the restart reads the store afresh, and a
+// PUT sent again is harmless.
 //
 // Durability mode. Scorch offers two roads to "answered only when on
 // disk": the default mode, in which Batch itself returns after the

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -212,6 +213,23 @@ type kindIndex struct {
 	reqs    chan *request
 	stopped chan struct{} // closed when the committer has exited
 	synN    int           // number of synonym documents in the index
+
+	// failed holds the error of a Bleve batch that failed on disk. Bleve
+	// keeps such a segment in its live index although it has closed it,
+	// and the next read or write of the index then panics; so after one,
+	// every operation answers ErrUnavailable until werkmatch is restarted
+	// (the store is then read afresh, and what Bleve did persist of the
+	// failed batch is in it).
+	failed atomic.Pointer[error]
+}
+
+// usable returns nil, or ErrUnavailable when a batch of the index failed
+// on disk (see failed).
+func (k *kindIndex) usable() error {
+	if e := k.failed.Load(); e != nil {
+		return fmt.Errorf("index: %s: %w: a write to disk failed (%v); restart werkmatch", k.kind, matcher.ErrUnavailable, *e)
+	}
+	return nil
 }
 
 // scorchConfig is the default scorch mode, in which Batch returns only
@@ -435,6 +453,9 @@ func (k *kindIndex) syncSynonyms(sets [][]string) error {
 // count is the number of stored documents (synonym definitions are
 // documents to Bleve too, but carry no kind term).
 func (k *kindIndex) count() (uint64, error) {
+	if err := k.usable(); err != nil {
+		return 0, err
+	}
 	sr := bleve.NewSearchRequestOptions(allDocs(k.kind), 0, 0, false)
 	res, err := k.idx.Search(sr)
 	if err != nil {
@@ -447,6 +468,9 @@ func (k *kindIndex) count() (uint64, error) {
 func (k *kindIndex) get(id string) ([]byte, error) {
 	if id == "" || id[0] == 0 {
 		return nil, matcher.ErrNotFound
+	}
+	if err := k.usable(); err != nil {
+		return nil, err
 	}
 	doc, err := k.idx.Document(id)
 	if err != nil {
@@ -468,6 +492,9 @@ func (k *kindIndex) get(id string) ([]byte, error) {
 }
 
 func (k *kindIndex) each(ctx context.Context, fn func(raw []byte) error) error {
+	if err := k.usable(); err != nil {
+		return err
+	}
 	return eachStored(ctx, k.idx, fn)
 }
 

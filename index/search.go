@@ -200,6 +200,9 @@ func (ix *Index) search(ctx context.Context, k *kindIndex, req matcher.SearchReq
 	}
 	sr.AddFacet(FacetHours, hf)
 
+	if err := k.usable(); err != nil {
+		return nil, err
+	}
 	res, err := k.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("index: search %s: %w", k.kind, err)

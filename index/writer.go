@@ -31,6 +31,9 @@ func (k *kindIndex) write(ctx context.Context, ops []op) error {
 	if len(ops) == 0 {
 		return nil
 	}
+	if err := k.usable(); err != nil {
+		return err
+	}
 	r := &request{ops: ops, done: make(chan error, 1)}
 	k.mu.RLock()
 	if k.closed {
@@ -64,6 +67,10 @@ func (k *kindIndex) close() error {
 	close(k.reqs)
 	k.mu.Unlock()
 	<-k.stopped
+	if k.failed.Load() != nil {
+		// Bleve may panic on the segment it closed (see failed).
+		defer func() { _ = recover() }()
+	}
 	return k.idx.Close()
 }
 
@@ -187,10 +194,17 @@ func (k *kindIndex) commit(reqs []*request, n int) {
 		err = k.opts.FaultHook()
 	}
 	if err == nil && len(live) > 0 {
-		// Default scorch mode: Batch returns once the persister has
-		// written and fsynced the segment and committed the root (see the
-		// package doc for the unsafe_batch figures behind this choice).
-		err = k.idx.Batch(b)
+		if err = k.usable(); err == nil {
+			// Default scorch mode: Batch returns once the persister has
+			// written and fsynced the segment and committed the root (see
+			// the package doc for the unsafe_batch figures behind this
+			// choice).
+			if err = k.idx.Batch(b); err != nil {
+				k.failed.Store(&err)
+				k.opts.Logger.Error("index: a write to disk failed; the index answers 503 until werkmatch is restarted",
+					"kind", k.kind, "err", err)
+			}
+		}
 	}
 	if err != nil {
 		err = fmt.Errorf("index: commit %s batch: %w: %w", k.kind, matcher.ErrUnavailable, err)
@@ -211,6 +225,9 @@ func (k *kindIndex) commit(reqs []*request, n int) {
 func (k *kindIndex) exists(id string) (bool, error) {
 	if id == "" || id[0] == 0 {
 		return false, nil
+	}
+	if err := k.usable(); err != nil {
+		return false, err
 	}
 	adv, err := k.idx.Advanced()
 	if err != nil {

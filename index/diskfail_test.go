@@ -1,0 +1,88 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/werkmatch/werkmatch/geo"
+	"github.com/werkmatch/werkmatch/matcher"
+)
+
+// TestRealDiskFailure makes the profile index's store directory
+// immutable (chattr +i, which binds root too), so that Bleve's batch
+// fails on disk for real. Bleve keeps the failed segment in its live
+// index, and touching the index afterwards panicked the server; now every
+// operation of that index answers ErrUnavailable until it is reopened,
+// and the other index keeps working. Skipped where chattr is unavailable.
+func TestRealDiskFailure(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{Locator: geo.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := ix.PutProfiles(ctx, []*matcher.Profile{{ID: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	store := filepath.Join(dir, "profiles.bleve", "store")
+	if _, err := os.Stat(store); err != nil {
+		t.Skipf("no store dir: %v", err)
+	}
+	if out, err := exec.Command("chattr", "+i", store).CombinedOutput(); err != nil {
+		t.Skipf("chattr +i: %v %s", err, out)
+	}
+	immutable := true
+	unlock := func() {
+		if immutable {
+			_ = exec.Command("chattr", "-i", store).Run()
+			immutable = false
+		}
+	}
+	t.Cleanup(unlock)
+
+	err = ix.PutProfiles(ctx, []*matcher.Profile{{ID: "b", Summary: "een segment dat niet op schijf komt"}})
+	if !errors.Is(err, matcher.ErrUnavailable) {
+		unlock()
+		t.Skipf("the batch did not fail on an immutable store (%v): nothing to test here", err)
+	}
+	// None of these may panic; each says the index is unavailable.
+	if _, err := ix.GetProfile(ctx, "a"); !errors.Is(err, matcher.ErrUnavailable) {
+		t.Errorf("get after the failure: %v", err)
+	}
+	if _, err := ix.SearchProfiles(ctx, matcher.SearchRequest{Q: "segment"}); !errors.Is(err, matcher.ErrUnavailable) {
+		t.Errorf("search after the failure: %v", err)
+	}
+	if _, _, err := ix.Counts(); !errors.Is(err, matcher.ErrUnavailable) {
+		t.Errorf("counts after the failure: %v", err)
+	}
+	if err := ix.PutProfiles(ctx, []*matcher.Profile{{ID: "c"}}); !errors.Is(err, matcher.ErrUnavailable) {
+		t.Errorf("put after the failure: %v", err)
+	}
+	if err := ix.DeleteProfile(ctx, "a"); !errors.Is(err, matcher.ErrUnavailable) {
+		t.Errorf("delete after the failure: %v", err)
+	}
+	// the vacancy index is another Bleve index and still works.
+	if err := ix.PutVacancies(ctx, []*matcher.Vacancy{{ID: "v", EmployerID: "e"}}); err != nil {
+		t.Errorf("vacancy put: %v", err)
+	}
+	unlock()
+	if err := ix.Close(); err != nil {
+		t.Logf("close after the failure: %v", err)
+	}
+	// Reopened, the index works again; what was acknowledged is there.
+	ix2, err := Open(dir, Options{Locator: geo.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix2.Close()
+	if _, err := ix2.GetProfile(ctx, "a"); err != nil {
+		t.Errorf("acknowledged profile after reopening: %v", err)
+	}
+	if err := ix2.PutProfiles(ctx, []*matcher.Profile{{ID: "d"}}); err != nil {
+		t.Errorf("put after reopening: %v", err)
+	}
+}
