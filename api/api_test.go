@@ -475,6 +475,14 @@ func TestBulk(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), `"status":403`) || !strings.Contains(rec.Body.String(), `"status":201`) {
 		t.Errorf("regions in bulk: %s", rec.Body.String())
 	}
+	// a BOM before the first line is no part of it; a line whose id is a
+	// BSN is refused without repeating the id.
+	rec = e.do(req{method: "POST", path: "/v1/profiles/_bulk", key: kIngest,
+		body: "\ufeff" + line(profile("b8", amsterdam, 1011)) + "\n" + line(profile("123456782", amsterdam, 1011)), ctype: "application/x-ndjson"})
+	if !strings.Contains(rec.Body.String(), `"line":1,"id":"b8","status":201`) || !strings.Contains(rec.Body.String(), `"status":422`) ||
+		strings.Contains(rec.Body.String(), "123456782") {
+		t.Errorf("BOM and personal-data id in bulk: %s", rec.Body.String())
+	}
 }
 
 func TestBulkOverLimitKeepsProcessedLines(t *testing.T) {

@@ -8,19 +8,13 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"reflect"
-	"regexp"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/werkmatch/werkmatch/matcher"
 )
-
-// fieldNameRe is the shape of a name an error may repeat back.
-var fieldNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,63}$`)
 
 // Default body limits.
 const (
@@ -115,7 +109,7 @@ func unmarshalStrict(b []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return jsonProblem(err)
 	}
-	if err := checkKeys(b, v); err != nil {
+	if err := matcher.CheckJSONKeys(b, v); err != nil {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -145,7 +139,7 @@ func jsonProblem(err error) error {
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
 		// The name is repeated only when it looks like a field name: a
 		// client that sent personal data as a key gets it not back.
-		if f = strings.Trim(f, `"`); !fieldNameRe.MatchString(f) || matcher.DetectPersonalData(f) != "" {
+		if f = strings.Trim(f, `"`); matcher.SafeFieldName(f) == "" {
 			return problem(http.StatusBadRequest, "the request has invalid fields",
 				matcher.FieldError{Field: "", Message: "an unknown field (its name is not repeated: it does not look like a field name)"})
 		}
@@ -198,95 +192,4 @@ func depth(b []byte) int {
 		}
 	}
 	return maxD
-}
-
-// checkKeys refuses what encoding/json lets through in a document: a key
-// given twice (the last would silently win) and a key that matches a field
-// only when case is ignored ("MUNICIPALITY"). The JSON has been decoded
-// already, so it is well formed.
-func checkKeys(b []byte, v any) error {
-	names := jsonNames(reflect.TypeOf(v))
-	if names == nil {
-		return nil
-	}
-	seen := make(map[string]bool, len(names))
-	d, inStr, esc, key, start := 0, false, false, false, 0
-	for i, ch := range b {
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case ch == '\\':
-				esc = true
-			case ch == '"':
-				inStr = false
-				if key {
-					k := string(b[start:i])
-					if bytes.IndexByte(b[start:i], '\\') >= 0 {
-						_ = json.Unmarshal(b[start-1:i+1], &k)
-					}
-					if seen[k] {
-						return fieldError(safeName(k), "is given more than once")
-					}
-					seen[k] = true
-					if !names[k] {
-						for n := range names {
-							if strings.EqualFold(n, k) {
-								return fieldError(n, "is spelt with other capitals: field names are case-sensitive")
-							}
-						}
-					}
-					key = false
-				}
-			}
-			continue
-		}
-		switch ch {
-		case '"':
-			inStr, start = true, i+1
-		case '{', '[':
-			d++
-			key = d == 1 && ch == '{'
-		case '}', ']':
-			d--
-		case ',':
-			key = d == 1
-		case ':':
-			key = false
-		}
-	}
-	return nil
-}
-
-// safeName is a key as an error may repeat it (see fieldNameRe).
-func safeName(k string) string {
-	if fieldNameRe.MatchString(k) && matcher.DetectPersonalData(k) == "" {
-		return k
-	}
-	return ""
-}
-
-var jsonNameCache sync.Map // reflect.Type -> map[string]bool
-
-// jsonNames returns the JSON names of the fields of the struct t points
-// to, or nil when t is no pointer to a struct.
-func jsonNames(t reflect.Type) map[string]bool {
-	if m, ok := jsonNameCache.Load(t); ok {
-		return m.(map[string]bool)
-	}
-	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
-		return nil
-	}
-	m := map[string]bool{}
-	for f := range t.Elem().Fields() {
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "" {
-			name = f.Name
-		}
-		if name != "-" && f.IsExported() {
-			m[name] = true
-		}
-	}
-	jsonNameCache.Store(t, m)
-	return m
 }

@@ -74,6 +74,9 @@ func (s *Server) bulkProfiles(c *gin.Context, pr *Principal) (*reply, error) {
 		case tooLong:
 			b.reject(lineNo, "", tooLarge(s.cfg.MaxBody))
 		case len(bytes.TrimSpace(line)) > 0:
+			if lineNo == 1 {
+				line = bytes.TrimPrefix(line, []byte("\ufeff")) // a BOM before the first line
+			}
 			b.add(lineNo, line)
 		}
 		if err == io.EOF {
@@ -141,7 +144,11 @@ func (b *bulkState) add(line int, raw []byte) {
 		return
 	}
 	if err := checkProfile(p, p.ID, b.pr); err != nil {
-		b.reject(line, p.ID, err)
+		id := p.ID
+		if matcher.IDPersonalData(id) != "" {
+			id = "" // never repeat an id that is personal data
+		}
+		b.reject(line, id, err)
 		return
 	}
 	if b.ids[p.ID] || len(b.pending) >= bulkChunk {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/werkmatch/werkmatch/geo"
@@ -84,5 +85,64 @@ func TestRealDiskFailure(t *testing.T) {
 	}
 	if err := ix2.PutProfiles(ctx, []*matcher.Profile{{ID: "d"}}); err != nil {
 		t.Errorf("put after reopening: %v", err)
+	}
+}
+
+// TestDamagedIndex: a segment file overwritten in the middle or near its
+// end gives an error that names the index's path and says
+// what to do, from Open or from the start-up walk, never a panic.
+func TestDamagedIndex(t *testing.T) {
+	for _, damage := range []string{"middle", "end"} {
+		t.Run(damage, func(t *testing.T) {
+			dir := t.TempDir()
+			ix, err := Open(dir, Options{Locator: geo.New()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			var ps []*matcher.Profile
+			for i := range 300 {
+				ps = append(ps, &matcher.Profile{ID: "p" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Summary: "werkt graag in een magazijn en in de zorg"})
+			}
+			if err := ix.PutProfiles(ctx, ps); err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.Close(); err != nil {
+				t.Fatal(err)
+			}
+			zaps, _ := filepath.Glob(filepath.Join(dir, "profiles.bleve", "store", "*.zap"))
+			if len(zaps) == 0 {
+				t.Skip("no segment file")
+			}
+			f := zaps[len(zaps)-1]
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch damage {
+			case "middle":
+				for i := len(raw) / 3; i < len(raw)/3+64 && i < len(raw); i++ {
+					raw[i] ^= 0x5a
+				}
+			case "end":
+				for i := max(0, len(raw)-200); i < len(raw)-40; i++ {
+					raw[i] ^= 0x5a
+				}
+			}
+			if err := os.WriteFile(f, raw, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ix2, err := Open(dir, Options{Locator: geo.New()})
+			if err == nil {
+				err = ix2.EachProfile(ctx, func(*matcher.Profile) error { return nil })
+				ix2.Close()
+			}
+			if err == nil {
+				t.Fatalf("the %s damage went unnoticed", damage)
+			}
+			if msg := err.Error(); !strings.Contains(msg, filepath.Join(dir, "profiles.bleve")) || !strings.Contains(msg, "damaged") {
+				t.Errorf("error does not name the index or say it is damaged: %v", err)
+			}
+		})
 	}
 }

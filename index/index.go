@@ -223,6 +223,17 @@ type kindIndex struct {
 	failed atomic.Pointer[error]
 }
 
+// damaged wraps an error of reading an index on disk with its path and
+// what to do: a truncated or overwritten segment fails in Bleve with
+// messages such as "snappy: corrupt input" or "error parsing mapping
+// JSON", which name neither.
+func damaged(path string, err error) error {
+	if errors.Is(err, os.ErrPermission) {
+		return fmt.Errorf("index: %s: %w", path, err)
+	}
+	return fmt.Errorf("index: the index in %s cannot be read; it may be damaged: restore the data dir from a backup, or start with an empty one and import again (%w)", path, err)
+}
+
 // usable returns nil, or ErrUnavailable when a batch of the index failed
 // on disk (see failed).
 func (k *kindIndex) usable() error {
@@ -236,7 +247,13 @@ func (k *kindIndex) usable() error {
 // once the batch is on disk (see the package doc).
 func scorchConfig(*Options) map[string]interface{} { return map[string]interface{}{} }
 
-func openKind(path, kind string, opts *Options) (*kindIndex, error) {
+func openKind(path, kind string, opts *Options) (k *kindIndex, err error) {
+	defer func() {
+		// Bleve panics on some damaged segments rather than failing.
+		if r := recover(); r != nil {
+			k, err = nil, damaged(path, fmt.Errorf("%v", r))
+		}
+	}()
 	m, err := newMapping(kind)
 	if err != nil {
 		return nil, fmt.Errorf("index: mapping: %w", err)
@@ -246,12 +263,12 @@ func openKind(path, kind string, opts *Options) (*kindIndex, error) {
 	}
 	idx, err := openOrCreate(path, m, opts)
 	if err != nil {
-		return nil, fmt.Errorf("index: open %s: %w", kind, err)
+		return nil, damaged(path, err)
 	}
 	ver, err := idx.GetInternal(keyMappingVersion)
 	if err != nil {
 		_ = idx.Close()
-		return nil, fmt.Errorf("index: open %s: %w", kind, err)
+		return nil, damaged(path, err)
 	}
 	if string(ver) != mappingVersion {
 		opts.Logger.Info("index: rebuilding", "kind", kind, "from_version", string(ver), "to_version", mappingVersion)
@@ -260,7 +277,7 @@ func openKind(path, kind string, opts *Options) (*kindIndex, error) {
 			return nil, fmt.Errorf("index: rebuild %s: %w", kind, err)
 		}
 	}
-	k := &kindIndex{
+	k = &kindIndex{
 		kind:    kind,
 		path:    path,
 		opts:    opts,
@@ -276,13 +293,13 @@ func openKind(path, kind string, opts *Options) (*kindIndex, error) {
 	return k, nil
 }
 
-func openOrCreate(path string, m mapping.IndexMapping, opts *Options) (bleve.Index, error) {
+func openOrCreate(path string, m mapping.IndexMapping, opts *Options) (idx bleve.Index, err error) {
 	if _, err := os.Stat(path); err == nil {
 		return bleve.OpenUsing(path, scorchConfig(opts))
 	} else if !os.IsNotExist(err) {
 		return nil, err
 	}
-	idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, scorchConfig(opts))
+	idx, err = bleve.NewUsing(path, m, scorch.Name, scorch.Name, scorchConfig(opts))
 	if err != nil {
 		return nil, err
 	}
@@ -491,11 +508,25 @@ func (k *kindIndex) get(id string) ([]byte, error) {
 	return raw, nil
 }
 
-func (k *kindIndex) each(ctx context.Context, fn func(raw []byte) error) error {
+func (k *kindIndex) each(ctx context.Context, fn func(raw []byte) error) (err error) {
 	if err := k.usable(); err != nil {
 		return err
 	}
-	return eachStored(ctx, k.idx, fn)
+	defer func() {
+		// Bleve panics on some damaged segments rather than failing.
+		if r := recover(); r != nil {
+			err = damaged(k.path, fmt.Errorf("%v", r))
+		}
+	}()
+	var fnErr error
+	err = eachStored(ctx, k.idx, func(raw []byte) error {
+		fnErr = fn(raw)
+		return fnErr
+	})
+	if err != nil && fnErr == nil && ctx.Err() == nil {
+		return damaged(k.path, err) // Bleve's own error: the index on disk
+	}
+	return err
 }
 
 // eachStored walks the live documents of every segment of one scorch

@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -35,6 +36,7 @@ type importSummary struct {
 	ResumedAt                 int // line the run continued after (0: from the start)
 	AlreadyDone               bool
 	Interrupted               bool
+	Failed                    bool // stopped by an error; what the checkpoint holds is stored
 	Took                      time.Duration
 	RunDocs                   int // documents written by this run
 }
@@ -56,6 +58,9 @@ func (s *importSummary) print(w io.Writer, c *importConfig) {
 	}
 	if s.Interrupted {
 		fmt.Fprintf(w, "interrupted: everything up to line %d is stored; run the same command again to continue\n", s.Lines)
+	}
+	if s.Failed {
+		fmt.Fprintf(w, "stopped by the error below: everything up to line %d is stored; put it right and run the same command again to continue\n", s.Lines)
 	}
 }
 
@@ -200,6 +205,7 @@ func check(d document) error {
 // importHooks let tests interrupt an import at a chosen point.
 type importHooks struct {
 	afterBatch func(batches int) // called after each durable batch and its checkpoint
+	beforePut  func(batch int)   // called before batch (1, 2, ...) is written
 }
 
 // importFile imports c.file into the data dir. progress (nil: none)
@@ -308,6 +314,10 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 	var queue []*inflight
 	var pending []document
 	batches := 0
+	if hooks.beforePut == nil {
+		hooks.beforePut = func(int) {}
+	}
+	dispatched := 0
 	if hooks.afterBatch == nil {
 		hooks.afterBatch = func(int) {}
 	}
@@ -365,11 +375,14 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 		b := &inflight{done: make(chan error, 1), n: len(pending), offset: offset, line: line, rejected: sum.Rejected, rejectsSize: size}
 		docs := pending
 		pending = nil
+		dispatched++
+		k := dispatched
 		go func() {
 			if len(docs) == 0 {
 				b.done <- nil
 				return
 			}
+			hooks.beforePut(k)
 			b.done <- put(docs)
 		}()
 		queue = append(queue, b)
@@ -378,11 +391,30 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 		}
 		return nil
 	}
+	// failed reports a run stopped by err as far as it is stored: up to
+	// the last checkpoint.
+	failed := func(err error) (*importSummary, error) {
+		sum.Failed = true
+		sum.Lines, sum.Accepted, sum.Rejected = cp.Line, cp.Accepted, cp.Rejected
+		sum.Took = time.Since(t0)
+		if bar != nil {
+			_ = bar.Exit()
+			fmt.Fprintln(progress)
+		}
+		return sum, err
+	}
+	// drain completes the batches in flight. After an error it only waits
+	// for them: the checkpoint must never move past a batch that failed,
+	// or a resumed run would skip its lines. (What a later batch wrote is
+	// written again on resume: an upsert is harmless.)
 	drain := func(err error) error {
 		for len(queue) > 0 {
-			if e := complete(); err == nil {
-				err = e
+			if err != nil {
+				<-queue[0].done
+				queue = queue[1:]
+				continue
 			}
+			err = complete()
 		}
 		return err
 	}
@@ -397,7 +429,7 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 			break
 		}
 		if err != nil {
-			return sum, drain(fmt.Errorf("reading %s: %w", c.file, err))
+			return failed(drain(fmt.Errorf("reading %s: %w", c.file, err)))
 		}
 		sum.Lines = rec.endLine
 		if rec.err != nil {
@@ -406,8 +438,8 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 		} else if err := check(rec.doc); err != nil {
 			sum.Rejected++
 			id := docID(rec.doc)
-			if !matcher.ValidID(id) {
-				id = ""
+			if !matcher.ValidID(id) || matcher.IDPersonalData(id) != "" {
+				id = "" // the reject file never holds a value that may be personal data
 			}
 			writeReject(rejW, rec.line, id, err)
 		} else {
@@ -415,14 +447,14 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 		}
 		if len(pending) >= c.batch {
 			if err := dispatch(rec.end, rec.endLine); err != nil {
-				return sum, drain(err)
+				return failed(drain(err))
 			}
 		}
 	}
 	// The last (partial) batch: up to where reading stopped.
 	err = dispatch(src.offset(), sum.Lines)
 	if err = drain(err); err != nil {
-		return sum, err
+		return failed(err)
 	}
 	sum.Accepted, sum.Rejected = cp.Accepted, cp.Rejected
 	if !sum.Interrupted {
@@ -531,6 +563,9 @@ func (s *ndjsonSource) next() (record, error) {
 		if len(bytes.TrimSpace(raw)) == 0 {
 			continue // blank lines are allowed
 		}
+		if s.line == 1 {
+			raw = bytes.TrimPrefix(raw, []byte("\ufeff")) // a BOM before the first line
+		}
 		rec.doc = newDocument(s.kind)
 		rec.err = decodeStrict(raw, rec.doc)
 		return rec, nil
@@ -566,6 +601,9 @@ func readLineLimited(r *bufio.Reader, max int) (line []byte, n int, tooLong bool
 // decodeStrict decodes exactly one JSON object with no unknown fields; the
 // error names the field or the position, never the value.
 func decodeStrict(raw []byte, v any) error {
+	if !utf8.Valid(raw) {
+		return errors.New("the line is not valid UTF-8 (convert the file to UTF-8 first)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -573,7 +611,7 @@ func decodeStrict(raw []byte, v any) error {
 		if _, e := dec.Token(); e != io.EOF {
 			return errors.New("unexpected data after the JSON object")
 		}
-		return nil
+		return matcher.CheckJSONKeys(raw, v)
 	}
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
@@ -588,7 +626,7 @@ func decodeStrict(raw []byte, v any) error {
 		return errors.New("the JSON object is incomplete")
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &matcher.ValidationError{Fields: []matcher.FieldError{{Field: strings.Trim(f, `"`), Message: "is not a field of this document"}}}
+		return &matcher.ValidationError{Fields: []matcher.FieldError{{Field: matcher.SafeFieldName(strings.Trim(f, `"`)), Message: "is not a field of this document"}}}
 	}
 	return errors.New("malformed JSON")
 }
@@ -627,14 +665,16 @@ func newCSVSource(f *os.File, offset int64, line int, kind string) (*csvSource, 
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	hr := csv.NewReader(bufio.NewReader(f))
+	br := bufio.NewReader(f)
+	bom := 0
+	if b, _ := br.Peek(3); string(b) == "\ufeff" {
+		bom, _ = br.Discard(3) // a BOM: the parser would refuse a quoted first name after it
+	}
+	hr := csv.NewReader(br)
 	hr.FieldsPerRecord = -1
 	header, err := hr.Read()
 	if err != nil {
 		return nil, fmt.Errorf("CSV header: %w", err)
-	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
 	fields := jsonFields(reflect.TypeOf(newDocument(kind)).Elem())
 	s := &csvSource{f: f, kind: kind}
@@ -656,7 +696,7 @@ func newCSVSource(f *os.File, offset int64, line int, kind string) (*csvSource, 
 	}
 	if offset == 0 {
 		// Start after the header.
-		offset = hr.InputOffset()
+		offset = int64(bom) + hr.InputOffset()
 		l, _ := hr.FieldPos(0)
 		line = l
 	}

@@ -100,15 +100,20 @@ func TestImportNDJSONRejects(t *testing.T) {
 	// Bad lines are placed before profiles 10, 20, 30, ... (file lines
 	// are counted below).
 	bad := map[int]string{
-		10: `{"id": "x1", "postcode4": `,        // malformed JSON
-		20: `{"id": "x2", "shoe_size": 44}`,     // unknown field
-		30: `{"id": "x3", "postcode4": "1011"}`, // wrong type
-		40: `[1, 2, 3]`,                         // not an object
-		50: ``,                                  // blank line: skipped, not rejected
-		60: `{"id":"x6","municipality":"0363","postcode4":1011,"max_travel_km":10,"hours_min":30,"hours_max":20,"perspectief":"werken"}`,
-		70: `{"id":"x7","municipality":"0363","postcode4":1011,"max_travel_km":10,"hours_min":10,"hours_max":20,"perspectief":"werken","summary":"mail ` + secretEmail + ` of bel"}`,
-		80: `{"id":"x8","municipality":"0363","postcode4":1011,"max_travel_km":10,"hours_min":10,"hours_max":20,"perspectief":"werken","summary":"bsn ` + secretBSN + `"}`,
-		90: `{"id": "` + strings.Repeat("a", maxLine) + `"}`, // too long
+		10:  `{"id": "x1", "postcode4": `,        // malformed JSON
+		20:  `{"id": "x2", "shoe_size": 44}`,     // unknown field
+		30:  `{"id": "x3", "postcode4": "1011"}`, // wrong type
+		40:  `[1, 2, 3]`,                         // not an object
+		50:  ``,                                  // blank line: skipped, not rejected
+		60:  `{"id":"x6","municipality":"0363","postcode4":1011,"max_travel_km":10,"hours_min":30,"hours_max":20,"perspectief":"werken"}`,
+		70:  `{"id":"x7","municipality":"0363","postcode4":1011,"max_travel_km":10,"hours_min":10,"hours_max":20,"perspectief":"werken","summary":"mail ` + secretEmail + ` of bel"}`,
+		80:  `{"id":"x8","municipality":"0363","postcode4":1011,"max_travel_km":10,"hours_min":10,"hours_max":20,"perspectief":"werken","summary":"bsn ` + secretBSN + `"}`,
+		90:  `{"id": "` + strings.Repeat("a", maxLine) + `"}`,                                                                                    // too long
+		100: `{"id":"123456782","municipality":"0363","postcode4":1011,"max_travel_km":10,"hours_min":10,"hours_max":20,"perspectief":"werken"}`, // a BSN as id
+		110: `{"id":"x11","piet@voorbeeld.nl":1}`,                                                                                                // personal data as a key
+		120: "{\"id\":\"x12\",\"summary\":\"caf\xe9 werk\"}",                                                                                     // Windows-1252, not UTF-8
+		130: `{"id":"x13","municipality":"0363","municipality":"0599"}`,                                                                          // a key twice
+		140: `{"id":"x14","MUNICIPALITY":"0363"}`,                                                                                                // a key in other capitals
 	}
 	g := writeProfiles(t, file, 1500, func(i int) string {
 		if s, ok := bad[i]; ok {
@@ -125,27 +130,27 @@ func TestImportNDJSONRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Accepted != 1500 || sum.Rejected != 8 || sum.RunDocs != 1500 || sum.Interrupted {
-		t.Fatalf("summary %+v, want 1500 accepted, 8 rejected", sum)
+	if sum.Accepted != 1500 || sum.Rejected != 13 || sum.RunDocs != 1500 || sum.Interrupted {
+		t.Fatalf("summary %+v, want 1500 accepted, 13 rejected", sum)
 	}
-	if sum.Lines != 1500+9 {
-		t.Errorf("lines = %d, want %d", sum.Lines, 1509)
+	if sum.Lines != 1500+14 {
+		t.Errorf("lines = %d, want %d", sum.Lines, 1514)
 	}
 	var out bytes.Buffer
 	sum.print(&out, c)
-	if !strings.Contains(out.String(), "1500 profiles accepted, 8 rejected") {
+	if !strings.Contains(out.String(), "1500 profiles accepted, 13 rejected") {
 		t.Errorf("summary text: %s", out.String())
 	}
 
 	raw, _ := os.ReadFile(c.rejects)
-	for _, secret := range []string{secretEmail, secretBSN, "shoe_size\":", "aaaaaaaa"} {
+	for _, secret := range []string{secretEmail, secretBSN, "shoe_size\":", "aaaaaaaa", "123456782", "voorbeeld"} {
 		if bytes.Contains(raw, []byte(secret)) {
 			t.Errorf("reject file holds a value: %q", secret)
 		}
 	}
 	rej := readRejects(t, c.rejects)
-	if len(rej) != 8 {
-		t.Fatalf("%d reject lines, want 8", len(rej))
+	if len(rej) != 13 {
+		t.Fatalf("%d reject lines, want 13", len(rej))
 	}
 	// Bad line before profile k sits on file line k + (bad lines before it) + 1.
 	want := []struct {
@@ -163,6 +168,11 @@ func TestImportNDJSONRejects(t *testing.T) {
 		{77, "x7", "personal data", "summary", "email"},
 		{88, "x8", "personal data", "summary", "bsn"},
 		{99, "", "line longer than", "", ""},
+		{110, "", "personal data", "id", "bsn"},
+		{121, "", "invalid", "", "not a field"},
+		{132, "", "the line is not valid UTF-8", "", ""},
+		{143, "", "invalid", "municipality", "more than once"},
+		{154, "", "invalid", "municipality", "capitals"},
 	}
 	for i, w := range want {
 		r := rej[i]
@@ -619,5 +629,94 @@ func TestGenWithGeoNamesPC4(t *testing.T) {
 	}
 	if withMunicipality < 250 {
 		t.Errorf("only %d of 500 profiles have a municipality from the file", withMunicipality)
+	}
+}
+
+// TestImportBOM: a UTF-8 BOM before the first line, as Windows tools write
+// it, is no part of the data: before an NDJSON line, and before a CSV
+// header whose first name is quoted (PowerShell's Export-Csv).
+func TestImportBOM(t *testing.T) {
+	dir := t.TempDir()
+	line := func(id string) string {
+		return `{"id":"` + id + `","municipality":"0363","postcode4":1011,"max_travel_km":10,"hours_min":10,"hours_max":20,"perspectief":"werken"}` + "\n"
+	}
+	for _, tc := range []struct{ name, text string }{
+		{"p.ndjson", "\ufeff" + line("b1") + line("b2")},
+		{"p.csv", "\ufeff\"id\",\"municipality\",\"postcode4\",\"max_travel_km\",\"hours_min\",\"hours_max\",\"perspectief\"\r\n" +
+			"\"b1\",\"0363\",\"1011\",\"10\",\"10\",\"20\",\"werken\"\r\n\"b2\",\"0363\",\"1011\",\"10\",\"10\",\"20\",\"werken\"\r\n"},
+	} {
+		file := filepath.Join(dir, tc.name)
+		if err := os.WriteFile(file, []byte(tc.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c := testImportConfig(t, "profiles", file, filepath.Join(dir, "data-"+tc.name))
+		sum, err := importFile(context.Background(), c, nil, nil)
+		if err != nil || sum.Accepted != 2 || sum.Rejected != 0 {
+			raw, _ := os.ReadFile(c.rejects)
+			t.Errorf("%s: %+v %v %s", tc.name, sum, err, raw)
+		}
+	}
+}
+
+// TestImportStopsOnADiskError: the store turns read-only (chattr +i,
+// which binds root too) before the second batch is written, the last of
+// the file. The import stops with the error; its summary says what is
+// stored (the first batch) and how to go on; the checkpoint does not move
+// past the failed batch (the empty batch that closes the file used to move
+// it to the end, so that a resumed run skipped the failed lines); and the
+// same command then continues and completes.
+func TestImportStopsOnADiskError(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "profiles.ndjson")
+	writeProfiles(t, file, 600, func(int) string { return "" })
+	data := filepath.Join(dir, "data")
+	c := testImportConfig(t, "profiles", file, data, "--batch", "300")
+	store := filepath.Join(data, "profiles.bleve", "store")
+	locked := false
+	unlock := func() {
+		if locked {
+			_ = exec.Command("chattr", "-i", store).Run()
+			locked = false
+		}
+	}
+	t.Cleanup(unlock)
+	firstStored := make(chan struct{})
+	sum, err := importFile(context.Background(), c, nil, &importHooks{
+		afterBatch: func(n int) {
+			if n == 1 {
+				close(firstStored)
+			}
+		},
+		beforePut: func(n int) {
+			if n == 2 {
+				<-firstStored // batches are written two at a time: keep them apart
+				if out, err := exec.Command("chattr", "+i", store).CombinedOutput(); err == nil {
+					locked = true
+				} else {
+					t.Logf("chattr: %v %s", err, out)
+				}
+			}
+		},
+	})
+	if !locked {
+		t.Skip("chattr +i is not available here")
+	}
+	if err == nil || sum == nil || !sum.Failed || sum.Accepted != 300 || sum.Lines != 300 {
+		t.Fatalf("after a disk error: %+v, %v", sum, err)
+	}
+	var out bytes.Buffer
+	sum.print(&out, c)
+	if !strings.Contains(out.String(), "300 profiles accepted") || !strings.Contains(out.String(), "run the same command again") {
+		t.Errorf("summary: %s", out.String())
+	}
+	unlock()
+	sum, err = importFile(context.Background(), c, nil, nil)
+	if err != nil || sum.Accepted != 600 || sum.ResumedAt != 300 {
+		t.Fatalf("resumed: %+v, %v", sum, err)
+	}
+	ix := openTestIndex(t, data)
+	defer ix.Close()
+	if n, _, err := ix.Counts(); err != nil || n != 600 {
+		t.Fatalf("stored %d profiles (%v), want 600", n, err)
 	}
 }
