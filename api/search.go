@@ -94,8 +94,8 @@ func searchRequest(c *gin.Context) (matcher.SearchRequest, error) {
 	var r matcher.SearchRequest
 	var err error
 	r.Q = c.Query("q")
-	if len(r.Q) > maxQueryLen {
-		return r, fieldError("q", "must be at most "+strconv.Itoa(maxQueryLen)+" bytes")
+	if utf8.RuneCountInString(r.Q) > maxQueryLen {
+		return r, fieldError("q", "must be at most "+strconv.Itoa(maxQueryLen)+" characters")
 	}
 	if r.Branches, err = oneOfParam(c, "branch", matcher.Branches); err != nil {
 		return r, err

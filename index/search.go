@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -56,6 +57,18 @@ func (ix *Index) SearchVacancies(ctx context.Context, req matcher.SearchRequest)
 	return ix.search(ctx, ix.vacancies, req)
 }
 
+// analyzer is the Dutch analyzer of the kind's index, or nil.
+func (ix *Index) analyzer(kind string) analysis.Analyzer {
+	k := ix.profiles
+	if kind == kindVacancy {
+		k = ix.vacancies
+	}
+	if k == nil || k.usable() != nil {
+		return nil
+	}
+	return k.idx.Mapping().AnalyzerNamed(analyzerName)
+}
+
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("index: "+format+": %w", append(args, matcher.ErrInvalid)...)
 }
@@ -67,14 +80,36 @@ func (ix *Index) buildQuery(kind string, req matcher.SearchRequest) (query.Query
 	if len(terms) > maxTerms {
 		terms = terms[:maxTerms]
 	}
+	an := ix.analyzer(kind)
 	for _, t := range terms {
-		// each term must match in some free-text field
+		// Each word must match in some free-text field, as the Dutch
+		// analyzer reads it. A stop word (de, een, in) leaves no token and
+		// asks nothing: as a match query it would match nothing, and so
+		// would the whole search. One typo is allowed in a word whose
+		// stems are all five letters or more: the stems of many titles are
+		// short (bakker: bak, lasser: las), and one edit away from a short
+		// stem is another word (vak).
+		var stems []string
+		if an != nil {
+			for _, tok := range an.Analyze([]byte(t)) {
+				stems = append(stems, string(tok.Term))
+			}
+			if len(stems) == 0 {
+				continue
+			}
+		}
+		fuzzy := len(stems) > 0
+		for _, st := range stems {
+			if utf8.RuneCountInString(st) < 5 {
+				fuzzy = false
+			}
+		}
 		var any []query.Query
 		for _, f := range textFields[kind] {
 			mq := bleve.NewMatchQuery(t)
 			mq.SetField(f.name)
 			mq.SetBoost(f.boost)
-			if utf8.RuneCountInString(t) >= 4 {
+			if fuzzy {
 				mq.SetFuzziness(1)
 			}
 			any = append(any, mq)
@@ -188,8 +223,11 @@ func (ix *Index) search(ctx context.Context, k *kindIndex, req matcher.SearchReq
 	sr := bleve.NewSearchRequestOptions(q, size, req.From, false)
 	sr.Fields = []string{fDoc}
 	sr.SortBy([]string{"-_score", "_id"})
-	sr.AddFacet(FacetBranch, bleve.NewFacetRequest(fBranch, len(matcher.Branches)))
-	sr.AddFacet(FacetEducation, bleve.NewFacetRequest(fEducation, len(matcher.EducationLevels)))
+	// One term more than there are values: a document without the field
+	// indexes the empty term, which takes a place and is dropped after
+	// (facetsOf), and must not push a real value out.
+	sr.AddFacet(FacetBranch, bleve.NewFacetRequest(fBranch, len(matcher.Branches)+1))
+	sr.AddFacet(FacetEducation, bleve.NewFacetRequest(fEducation, len(matcher.EducationLevels)+1))
 	hf := bleve.NewFacetRequest(fHoursMax, len(hoursBuckets))
 	for _, b := range hoursBuckets {
 		var maxp *float64

@@ -138,6 +138,11 @@ func TestSearchVacanciesText(t *testing.T) {
 		{"synonym on title", "vorkheftruckbestuurder", []string{"v02"}, []string{"v06"}},
 		{"synonym with hyphen", "chef-kok", []string{"v03"}, nil},
 		{"fuzzy", "vakkenvuler", []string{"v05"}, []string{"v01"}},
+		// stop words ask nothing (they matched nothing, and so did the search)
+		{"stop word before a title", "een kok", []string{"v03"}, []string{"v05"}},
+		{"stop words around words", "vakken in de supermarkt", []string{"v05"}, []string{"v03"}},
+		// no typo allowed on a short stem: bakker (bak) is not vakken (vak)
+		{"short stem not fuzzy", "bakker", nil, []string{"v05"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -396,6 +401,36 @@ func TestSearchInvalid(t *testing.T) {
 	for _, req := range tests {
 		if _, err := ix.SearchProfiles(context.Background(), req); !errors.Is(err, matcher.ErrInvalid) {
 			t.Errorf("%+v: err %v, want ErrInvalid", req, err)
+		}
+	}
+}
+
+// TestFacetKeepsEveryLevel: profiles without an education level index the
+// empty term; it took one of the ten places of the education facet and
+// pushed a real level out.
+func TestFacetKeepsEveryLevel(t *testing.T) {
+	ix := openTest(t, Options{})
+	var ps []*matcher.Profile
+	for i, l := range matcher.EducationLevels {
+		ps = append(ps, &matcher.Profile{ID: fmt.Sprintf("e%d", i), EducationLevel: l, Summary: "zzfacet"})
+	}
+	for i := range 3 {
+		ps = append(ps, &matcher.Profile{ID: fmt.Sprintf("n%d", i), Summary: "zzfacet"})
+	}
+	ctx := context.Background()
+	if err := ix.PutProfiles(ctx, ps); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ix.SearchProfiles(ctx, matcher.SearchRequest{Q: "zzfacet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Total != uint64(len(ps)) {
+		t.Fatalf("total %d", r.Total)
+	}
+	for _, l := range matcher.EducationLevels {
+		if r.Facets[FacetEducation][l] != 1 {
+			t.Errorf("education facet %v lacks %s", r.Facets[FacetEducation], l)
 		}
 	}
 }
