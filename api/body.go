@@ -101,7 +101,8 @@ func unmarshalStrict(b []byte, v any) error {
 	if !utf8.Valid(b) {
 		return problem(http.StatusBadRequest, "the body is not valid UTF-8")
 	}
-	if depth(b) > MaxJSONDepth {
+	depth, keys := matcher.JSONShape(b)
+	if depth > MaxJSONDepth {
 		return problem(http.StatusBadRequest, fmt.Sprintf("the JSON is nested more than %d levels deep", MaxJSONDepth))
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -109,7 +110,7 @@ func unmarshalStrict(b []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return jsonProblem(err)
 	}
-	if err := matcher.CheckJSONKeys(b, v); err != nil {
+	if err := matcher.CheckJSONKeys(keys, v); err != nil {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -160,36 +161,4 @@ func jsonKind(k string) string {
 		return "boolean"
 	}
 	return k
-}
-
-// depth returns the maximum nesting of arrays and objects in b, skipping
-// string contents. It does not validate; the decoder does.
-func depth(b []byte) int {
-	d, maxD := 0, 0
-	inStr, esc := false, false
-	for _, ch := range b {
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case ch == '\\':
-				esc = true
-			case ch == '"':
-				inStr = false
-			}
-			continue
-		}
-		switch ch {
-		case '"':
-			inStr = true
-		case '{', '[':
-			d++
-			if d > maxD {
-				maxD = d
-			}
-		case '}', ']':
-			d--
-		}
-	}
-	return maxD
 }

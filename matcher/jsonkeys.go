@@ -13,16 +13,10 @@ import (
 // case and lets the last of two equal keys win; a document of the contract
 // must do neither, whether it comes over HTTP or from an import file.
 
-// CheckJSONKeys refuses a key given twice and a key that matches a field
-// of the struct v points to only when case is ignored ("MUNICIPALITY").
-// b must be well-formed JSON (decode it first). It returns a
-// *ValidationError naming the field, or nil.
-func CheckJSONKeys(b []byte, v any) error {
-	names := jsonNames(reflect.TypeOf(v))
-	if names == nil {
-		return nil
-	}
-	seen := make(map[string]bool, len(names))
+// JSONShape scans b once, skipping string contents: the deepest nesting
+// of arrays and objects, and the keys of the top-level object (unescaped)
+// in their order. It does not validate; a decoder does.
+func JSONShape(b []byte) (depth int, keys []string) {
 	d, inStr, esc, key, start := 0, false, false, false, 0
 	for i, ch := range b {
 		if inStr {
@@ -38,17 +32,7 @@ func CheckJSONKeys(b []byte, v any) error {
 					if bytes.IndexByte(b[start:i], '\\') >= 0 {
 						_ = json.Unmarshal(b[start-1:i+1], &k)
 					}
-					if seen[k] {
-						return &ValidationError{Fields: []FieldError{{Field: SafeFieldName(k), Message: "is given more than once"}}}
-					}
-					seen[k] = true
-					if !names[k] {
-						for n := range names {
-							if strings.EqualFold(n, k) {
-								return &ValidationError{Fields: []FieldError{{Field: n, Message: "is spelt with other capitals: field names are case-sensitive"}}}
-							}
-						}
-					}
+					keys = append(keys, k)
 					key = false
 				}
 			}
@@ -59,6 +43,7 @@ func CheckJSONKeys(b []byte, v any) error {
 			inStr, start = true, i+1
 		case '{', '[':
 			d++
+			depth = max(depth, d)
 			key = d == 1 && ch == '{'
 		case '}', ']':
 			d--
@@ -66,6 +51,32 @@ func CheckJSONKeys(b []byte, v any) error {
 			key = d == 1
 		case ':':
 			key = false
+		}
+	}
+	return depth, keys
+}
+
+// CheckJSONKeys refuses, among the top-level keys of a document (from
+// JSONShape) decoded into the struct v points to, a key given twice and a
+// key that matches a field only when case is ignored ("MUNICIPALITY").
+// It returns a *ValidationError naming the field, or nil.
+func CheckJSONKeys(keys []string, v any) error {
+	names := jsonNames(reflect.TypeOf(v))
+	if names == nil {
+		return nil
+	}
+	seen := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		if seen[k] {
+			return &ValidationError{Fields: []FieldError{{Field: SafeFieldName(k), Message: "is given more than once"}}}
+		}
+		seen[k] = true
+		if !names[k] {
+			for n := range names {
+				if strings.EqualFold(n, k) {
+					return &ValidationError{Fields: []FieldError{{Field: n, Message: "is spelt with other capitals: field names are case-sensitive"}}}
+				}
+			}
 		}
 	}
 	return nil

@@ -611,7 +611,8 @@ func decodeStrict(raw []byte, v any) error {
 		if _, e := dec.Token(); e != io.EOF {
 			return errors.New("unexpected data after the JSON object")
 		}
-		return matcher.CheckJSONKeys(raw, v)
+		_, keys := matcher.JSONShape(raw)
+		return matcher.CheckJSONKeys(keys, v)
 	}
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError
