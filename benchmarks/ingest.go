@@ -17,7 +17,7 @@ import (
 // concurrent writers of c.importChunk documents per durable call.
 func bulkImport(ctx context.Context, dir string, loc matcher.Locator, src *source, c config) (*index.Index, Import, error) {
 	var imp Import
-	ix, err := index.Open(dir, index.Options{Locator: loc, Synonyms: src.synonyms(), OnCommit: commits.observe})
+	ix, err := index.Open(dir, index.Options{Locator: loc, Synonyms: src.synonyms(), Decompound: src.tax.CompoundParts, OnCommit: commits.observe})
 	if err != nil {
 		return nil, imp, err
 	}
@@ -101,7 +101,7 @@ func restart(ctx context.Context, ix *index.Index, dir string, loc matcher.Locat
 		return nil, nil, rs, err
 	}
 	start := time.Now()
-	ix, err := index.Open(dir, index.Options{Locator: loc, Synonyms: src.synonyms(), OnCommit: commits.observe})
+	ix, err := index.Open(dir, index.Options{Locator: loc, Synonyms: src.synonyms(), Decompound: src.tax.CompoundParts, OnCommit: commits.observe})
 	if err != nil {
 		return nil, nil, rs, err
 	}

@@ -29,6 +29,12 @@ type Options struct {
 	// Synonyms are synonym sets (each set: equivalent terms) loaded into the
 	// Bleve synonym source of the free-text fields.
 	Synonyms [][]string
+	// Decompound, when set, gives the parts of the Dutch compounds in a
+	// text (heftruckchauffeur: heftruck, chauffeur). They are indexed in a
+	// field of their own, so that a search for "heftruck", or for
+	// "heftruck chauffeur", finds a heftruckchauffeur; the taxonomy's
+	// CompoundParts is meant here.
+	Decompound func(text string) []string
 	// BatchMax bounds the number of writes coalesced into one batch
 	// (default 1000). A single PutProfiles call is never split.
 	BatchMax int
@@ -117,7 +123,7 @@ func (ix *Index) PutProfiles(ctx context.Context, ps []*matcher.Profile) error {
 		if p == nil || p.ID == "" {
 			return fmt.Errorf("index: profile without id: %w", matcher.ErrInvalid)
 		}
-		d, err := profileDoc(p, ix.opts.Locator)
+		d, err := profileDoc(p, &ix.opts)
 		if err != nil {
 			return fmt.Errorf("index: encode profile: %w", matcher.ErrInvalid)
 		}
@@ -133,7 +139,7 @@ func (ix *Index) PutVacancies(ctx context.Context, vs []*matcher.Vacancy) error 
 		if v == nil || v.ID == "" {
 			return fmt.Errorf("index: vacancy without id: %w", matcher.ErrInvalid)
 		}
-		d, err := vacancyDoc(v, ix.opts.Locator)
+		d, err := vacancyDoc(v, &ix.opts)
 		if err != nil {
 			return fmt.Errorf("index: encode vacancy: %w", matcher.ErrInvalid)
 		}
@@ -358,14 +364,14 @@ func reindex(path string, old bleve.Index, m mapping.IndexMapping, opts *Options
 				return err
 			}
 			id = p.ID
-			d, err = profileDoc(p, opts.Locator)
+			d, err = profileDoc(p, opts)
 		} else {
 			v := new(matcher.Vacancy)
 			if err := json.Unmarshal(raw, v); err != nil {
 				return err
 			}
 			id = v.ID
-			d, err = vacancyDoc(v, opts.Locator)
+			d, err = vacancyDoc(v, opts)
 		}
 		if err != nil {
 			return err

@@ -15,7 +15,7 @@ import (
 // mappingVersion is stored in each Bleve index (SetInternal). Bump it on
 // every change to the mapping or to the indexed form of a document: Open
 // then rebuilds the index from the stored documents.
-const mappingVersion = "4"
+const mappingVersion = "5"
 
 // Internal keys.
 var (
@@ -50,6 +50,7 @@ const (
 	fSummary       = "summary"
 	fOccupation    = "occupation"
 	fSkill         = "skill"
+	fParts         = "parts" // the parts of compounds in occupations, skills and title (Options.Decompound)
 )
 
 // synonymSource and synonymCollection name the Bleve synonym source that the
@@ -64,8 +65,8 @@ var textFields = map[string][]struct {
 	name  string
 	boost float64
 }{
-	kindProfile: {{fOccupation, 2}, {fSkill, 1.5}, {fSummary, 1}},
-	kindVacancy: {{fTitle, 3}, {fOccupation, 2}, {fSkill, 1.5}, {fDescription, 1}},
+	kindProfile: {{fOccupation, 2}, {fSkill, 1.5}, {fSummary, 1}, {fParts, 0.5}},
+	kindVacancy: {{fTitle, 3}, {fOccupation, 2}, {fSkill, 1.5}, {fDescription, 1}, {fParts, 0.5}},
 }
 
 const (
@@ -154,6 +155,7 @@ func newMapping(kind string) (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fLoc, geo)
 	dm.AddFieldMappingsAt(fOccupation, text())
 	dm.AddFieldMappingsAt(fSkill, text())
+	dm.AddFieldMappingsAt(fParts, text())
 	switch kind {
 	case kindProfile:
 		dm.AddFieldMappingsAt(fMunicipality, kw(false))
@@ -173,6 +175,26 @@ func newMapping(kind string) (*mapping.IndexMappingImpl, error) {
 	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.DefaultMapping = dm
 	return im, nil
+}
+
+// compoundParts is the text of the fParts field: the compound parts
+// (Options.Decompound) of every term, or "".
+func compoundParts(opts *Options, lists ...[]string) string {
+	if opts.Decompound == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, l := range lists {
+		for _, t := range l {
+			for _, p := range opts.Decompound(t) {
+				if b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(p)
+			}
+		}
+	}
+	return b.String()
 }
 
 // dateNum turns YYYY-MM-DD into the number yyyymmdd (0 when empty or
@@ -208,7 +230,8 @@ func loadRank(v string, dflt int) float64 {
 }
 
 // profileDoc is the indexed form of a profile, with the JSON stored beside.
-func profileDoc(p *matcher.Profile, loc matcher.Locator) (map[string]interface{}, error) {
+func profileDoc(p *matcher.Profile, opts *Options) (map[string]interface{}, error) {
+	loc := opts.Locator
 	raw, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
@@ -234,6 +257,9 @@ func profileDoc(p *matcher.Profile, loc matcher.Locator) (map[string]interface{}
 		fSkill:         nonEmpty(p.Skills),
 		fSummary:       p.Summary,
 	}
+	if parts := compoundParts(opts, p.DesiredOccupations, p.Skills); parts != "" {
+		d[fParts] = parts
+	}
 	if lat, lon, ok := loc.Centroid(p.Postcode4); ok {
 		d[fLoc] = map[string]interface{}{"lat": lat, "lon": lon}
 	}
@@ -241,7 +267,8 @@ func profileDoc(p *matcher.Profile, loc matcher.Locator) (map[string]interface{}
 }
 
 // vacancyDoc is the indexed form of a vacancy, with the JSON stored beside.
-func vacancyDoc(v *matcher.Vacancy, loc matcher.Locator) (map[string]interface{}, error) {
+func vacancyDoc(v *matcher.Vacancy, opts *Options) (map[string]interface{}, error) {
+	loc := opts.Locator
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
@@ -267,6 +294,9 @@ func vacancyDoc(v *matcher.Vacancy, loc matcher.Locator) (map[string]interface{}
 		fDescription:   v.Description,
 		fOccupation:    v.Occupation,
 		fSkill:         skills,
+	}
+	if parts := compoundParts(opts, []string{v.Title, v.Occupation}, skills); parts != "" {
+		d[fParts] = parts
 	}
 	if lat, lon, ok := loc.Centroid(v.Postcode4); ok {
 		d[fLoc] = map[string]interface{}{"lat": lat, "lon": lon}

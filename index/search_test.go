@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/werkmatch/werkmatch/geo"
@@ -431,6 +432,41 @@ func TestFacetKeepsEveryLevel(t *testing.T) {
 	for _, l := range matcher.EducationLevels {
 		if r.Facets[FacetEducation][l] != 1 {
 			t.Errorf("education facet %v lacks %s", r.Facets[FacetEducation], l)
+		}
+	}
+}
+
+// TestSearchCompoundParts: with Options.Decompound, a part of a compound
+// occupation finds it, and so does the compound written apart; without,
+// neither does (the Dutch analyzer does not split compounds).
+func TestSearchCompoundParts(t *testing.T) {
+	parts := func(text string) []string {
+		if strings.Contains(text, "heftruckchauffeur") {
+			return []string{"heftruck", "chauffeur"}
+		}
+		return nil
+	}
+	for _, withParts := range []bool{true, false} {
+		opts := Options{}
+		if withParts {
+			opts.Decompound = parts
+		}
+		ix := openTest(t, opts)
+		ctx := context.Background()
+		if err := ix.PutProfiles(ctx, []*matcher.Profile{
+			{ID: "hc", DesiredOccupations: []string{"heftruckchauffeur"}},
+			{ID: "kk", DesiredOccupations: []string{"kok"}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{"heftruck", "chauffeur", "heftruck chauffeur"} {
+			r, err := ix.SearchProfiles(ctx, matcher.SearchRequest{Q: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.Contains(hitIDs(r), "hc"); got != withParts {
+				t.Errorf("Decompound %v, q=%q: found %v", withParts, q, hitIDs(r))
+			}
 		}
 	}
 }

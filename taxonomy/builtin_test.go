@@ -2,6 +2,7 @@ package taxonomy
 
 import (
 	"strings"
+	"slices"
 	"testing"
 )
 
@@ -228,5 +229,22 @@ func TestSearchConcurrentAndArbitraryInput(t *testing.T) {
 			}
 		}
 		tx.ResolveOccupation(string(b))
+	}
+}
+
+// TestCompoundParts: the parts the full-text index stores beside a
+// compound title, from the built-in vocabulary.
+func TestCompoundParts(t *testing.T) {
+	b := Builtin()
+	for text, want := range map[string][]string{
+		"heftruckchauffeur":               {"heftruck", "chauffeur"},
+		"Magazijnmedewerker":              {"magazijn", "medewerker"},
+		"thuiszorgmedewerker, keukenhulp": {"thuiszorg", "medewerker", "keuken", "hulp"},
+		"kok":                             nil,
+		"heftruck rijden":                 nil,
+	} {
+		if got := b.CompoundParts(text); !slices.Equal(got, want) {
+			t.Errorf("CompoundParts(%q) = %q, want %q", text, got, want)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package taxonomy
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -415,4 +416,45 @@ func (t *Taxonomy) SynonymSets() [][]string {
 		sort.SliceStable(t.syn, func(i, j int) bool { return t.syn[i][0] < t.syn[j][0] })
 	})
 	return t.syn
+}
+
+// CompoundParts returns the parts of the Dutch compounds in text: for
+// every cut of a word into two label words of four letters or more (the
+// left one also with a linking s, e or en), both parts
+// (heftruckchauffeur: heftruck, chauffeur; magazijnmedewerker: magazijn,
+// medewerker), each once. The full-text index stores them beside a
+// document's occupations and skills (index.Options.Decompound), so that a
+// search for a part, or for the compound written apart, finds the
+// compound.
+func (t *Taxonomy) CompoundParts(text string) []string {
+	var out []string
+	add := func(p string) {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	for _, tok := range tokenize(text) {
+		for _, ix := range []*index{t.occIdx, t.skillIdx} {
+			if ix == nil {
+				continue
+			}
+			raw := ix.all.raw
+			for i := 4; i <= len(tok)-4; i++ {
+				left, right := tok[:i], tok[i:]
+				if !raw[right] {
+					continue
+				}
+				switch {
+				case raw[left]:
+				case strings.HasSuffix(left, "en") && len(left) >= 6 && raw[left[:len(left)-2]]:
+				case (strings.HasSuffix(left, "s") || strings.HasSuffix(left, "e")) && len(left) >= 5 && raw[left[:len(left)-1]]:
+				default:
+					continue
+				}
+				add(left)
+				add(right)
+			}
+		}
+	}
+	return out
 }

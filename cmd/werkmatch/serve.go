@@ -210,10 +210,11 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 
 	metrics := api.NewMetrics(nil)
 	ix, err := index.Open(cfg.data, index.Options{
-		Locator:  locator,
-		Synonyms: tax.SynonymSets(),
-		OnCommit: metrics.ObserveCommit,
-		Logger:   log,
+		Locator:    locator,
+		Synonyms:   tax.SynonymSets(),
+		Decompound: tax.CompoundParts,
+		OnCommit:   metrics.ObserveCommit,
+		Logger:     log,
 	})
 	if err != nil {
 		return fmt.Errorf("open index in %s: %w", cfg.data, err)
