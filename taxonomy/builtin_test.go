@@ -1,8 +1,8 @@
 package taxonomy
 
 import (
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 )
 
