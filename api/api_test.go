@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -77,11 +79,20 @@ func TestKeysFileValidation(t *testing.T) {
 		{{KeySHA256: api.HashKey("x"), Role: api.RoleAdmin, EmployerID: "e1"}},
 		{{KeySHA256: api.HashKey("x"), Role: api.RoleAccountmanager, Regions: []string{"Amsterdam"}}},
 		{{KeySHA256: api.HashKey("x"), Role: api.RoleAdmin}, {KeySHA256: api.HashKey("x"), Role: api.RoleIngest}},
+		// an empty list would give every region: leave it out for that
+		{{KeySHA256: api.HashKey("x"), Role: api.RoleAccountmanager, Regions: []string{}}},
 	}
 	for i, b := range bad {
 		if _, err := api.NewKeys(b); err == nil {
 			t.Errorf("bad keys %d accepted", i)
 		}
+	}
+	// a syntax error names its line, and never the hash
+	file := filepath.Join(t.TempDir(), "keys.json")
+	h := api.HashKey("geheim")
+	os.WriteFile(file, []byte("[\n {\"key_sha256\": \""+h+"\",\n  \"role\": \"admin\"\n  \"name\": \"x\"}\n]\n"), 0o600)
+	if _, err := api.LoadKeys(file); err == nil || !strings.Contains(err.Error(), "line 4") || strings.Contains(err.Error(), h) {
+		t.Errorf("syntax error: %v", err)
 	}
 }
 

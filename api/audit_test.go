@@ -177,9 +177,21 @@ func TestAuditDefaultsToLogger(t *testing.T) {
 	if len(recs) != 1 || recs[0]["audit"] != true || !slices.Equal(recordIDs(recs[0]), []string{"p1"}) {
 		t.Fatalf("main log audit records: %v", recs)
 	}
+	keyID := api.HashKey(kAM)[:12]
+	found := false
 	for _, line := range strings.Split(e.logs.String(), "\n") {
 		if strings.Contains(line, `"msg":"request"`) && strings.Contains(line, `"audit"`) {
 			t.Errorf("an access-log line is marked audit: %s", line)
 		}
+		// the access log names the key by its fingerprint, never itself
+		if strings.Contains(line, `"msg":"request"`) && strings.Contains(line, `"key_id":"`+keyID+`"`) {
+			found = true
+		}
+		if strings.Contains(line, kAM) {
+			t.Errorf("a log line holds the key: %s", line)
+		}
+	}
+	if !found {
+		t.Errorf("no access-log line names key %s", keyID)
 	}
 }

@@ -111,6 +111,9 @@ func NewKeys(entries []Key) (*Keys, error) {
 		} else if k.EmployerID != "" {
 			return nil, fmt.Errorf("%s: employer_id is only for employer keys", where)
 		}
+		if k.Regions != nil && len(k.Regions) == 0 {
+			return nil, fmt.Errorf("%s: regions is empty; leave it out for every region, or list the municipalities", where)
+		}
 		for _, r := range k.Regions {
 			if len(r) != 4 || strings.Trim(r, "0123456789") != "" {
 				return nil, fmt.Errorf("%s: regions must be four-digit CBS municipality codes", where)
@@ -139,6 +142,11 @@ func LoadKeys(path string) (*Keys, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&entries); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line := 1 + bytes.Count(raw[:min(int(se.Offset), len(raw))], []byte("\n"))
+			return nil, fmt.Errorf("keys file %s, line %d: %w", path, line, err)
+		}
 		return nil, fmt.Errorf("keys file %s: %w", path, err)
 	}
 	if _, err := dec.Token(); err != io.EOF {

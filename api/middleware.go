@@ -18,6 +18,7 @@ import (
 const (
 	ctxRequestID = "werkmatch.request_id"
 	ctxRole      = "werkmatch.role"
+	ctxKeyID     = "werkmatch.key_id"
 )
 
 // RequestIDHeader carries the request id in both directions.
@@ -86,6 +87,9 @@ func (s *Server) observe(c *gin.Context) {
 		slog.Float64("duration_ms", float64(d.Microseconds())/1000),
 		slog.Int("bytes", max(c.Writer.Size(), 0)),
 		slog.String("role", c.GetString(ctxRole)),
+		// the key's fingerprint (as in the audit log), so that many
+		// requests of one key can be told apart from many keys'
+		slog.String("key_id", c.GetString(ctxKeyID)),
 	)
 }
 

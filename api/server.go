@@ -317,6 +317,7 @@ func (s *Server) authenticate(c *gin.Context) (*Principal, error) {
 		return nil, problem(http.StatusUnauthorized, "unknown API key")
 	}
 	c.Set(ctxRole, p.Role)
+	c.Set(ctxKeyID, p.keyID)
 	return p, nil
 }
 

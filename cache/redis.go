@@ -169,7 +169,8 @@ func NewRedis(ctx context.Context, url string, opts RedisOptions) (*Redis, error
 	opts.defaults()
 	ro, err := redis.ParseURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("cache: redis url: %w", err)
+		// not %w: the parse error repeats the url, password and all
+		return nil, errors.New("cache: the redis url is malformed: want redis://[user:password@]host:port/db or rediss://")
 	}
 	ro.DialTimeout = opts.Timeout
 	ro.ReadTimeout = opts.Timeout

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sync"
 	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
@@ -253,6 +254,10 @@ func TestRedisConcurrent(t *testing.T) {
 func TestNewRedis(t *testing.T) {
 	if _, err := NewRedis(context.Background(), "http://nope", RedisOptions{}); err == nil {
 		t.Fatal("bad URL accepted")
+	}
+	// the error of a malformed url does not repeat its password
+	if _, err := NewRedis(context.Background(), "redis://:supersecretpw@127.0.0.1:badport/0", RedisOptions{}); err == nil || strings.Contains(err.Error(), "supersecretpw") {
+		t.Fatalf("malformed url: %v", err)
 	}
 	// Nothing listens on port 1: start anyway, fast, every call a miss.
 	start := time.Now()

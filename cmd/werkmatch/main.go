@@ -15,6 +15,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"slices"
@@ -66,6 +67,16 @@ func run(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// SIGHUP reloads nothing (the keys file is read at start only), and by
+	// default it would kill the process without draining requests.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			slog.Warn("SIGHUP ignored: werkmatch reloads nothing; restart it (SIGTERM) to read the keys file again")
+		}
+	}()
 	if err := cmd.run(ctx, args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0

@@ -176,6 +176,11 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	if err != nil {
 		return err
 	}
+	if keys.Len() == 0 {
+		log.Warn("the keys file holds no key: every /v1 request will be answered 401", "file", cfg.keys)
+	} else {
+		log.Info("keys loaded", "keys", keys.Len(), "demo", cfg.demo)
+	}
 
 	locator, err := loadLocator(cfg.pc4)
 	if err != nil {
@@ -350,6 +355,11 @@ func openAuditLog(path string) (*slog.Logger, func(), error) {
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
+		return nil, nil, fmt.Errorf("--audit-log: %w", err)
+	}
+	// An existing file keeps its mode when opened: make it 0600 too.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
 		return nil, nil, fmt.Errorf("--audit-log: %w", err)
 	}
 	return slog.New(slog.NewJSONHandler(f, nil)), func() { _ = f.Close() }, nil

@@ -245,3 +245,21 @@ func TestServeFlagsAndEnvTwins(t *testing.T) {
 		t.Error("no keys and no demo accepted")
 	}
 }
+
+// TestAuditLogMode: the audit log is 0600 also when the file existed with
+// a wider mode (OpenFile keeps the mode of an existing file).
+func TestAuditLogMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	if err := os.WriteFile(path, []byte("earlier\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, closeLog, err := openAuditLog(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeLog()
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v (%v)", fi.Mode().Perm(), err)
+	}
+}
