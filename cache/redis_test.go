@@ -3,9 +3,9 @@ package cache
 import (
 	"context"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
-	"strings"
 	"testing"
 	"time"
 
