@@ -69,7 +69,7 @@ func TestMetricsPromtool(t *testing.T) {
 		if os.Getenv("WERKMATCH_REQUIRE_PROMTOOL") == "1" {
 			t.Fatal("promtool not found and WERKMATCH_REQUIRE_PROMTOOL=1 (install Debian's prometheus package)")
 		}
-		t.Skip("promtool not found: skipping `promtool check metrics` (set WERKMATCH_REQUIRE_PROMTOOL=1 to fail instead)")
+		t.Skip("promtool not found: skipping `promtool check metrics`; install it (Debian: apt-get install prometheus, which ships promtool) or set WERKMATCH_REQUIRE_PROMTOOL=1 to fail instead")
 	}
 	e := newEnv(t, nil)
 	body := scrape(t, e)

@@ -126,8 +126,10 @@ func httpSections(ctx context.Context, c config, ix *index.Index, eng *matcher.E
 		return get("/v1/vacancies/"+src.Vacancy(i).ID+"/matches?limit=20", api.DemoAccountmanager)(0)
 	}, http.StatusOK)
 	pr("uncached match:   %s  (each vacancy asked once)", h.Uncached)
-	if int(next.Load()) > c.vacancies {
-		pr("                  (note: more requests than vacancies: later ones may have been cached)")
+	if n := int(next.Load()); n > c.vacancies {
+		h.UncachedRepeats = n - c.vacancies
+		pr("                  WARNING: %d of %d requests asked a vacancy again (the corpus has %d): they may have been cached, so this figure is too high; use more -vacancies or a shorter -http-duration",
+			h.UncachedRepeats, n-len(hotIDs), c.vacancies)
 	}
 
 	// durable ingest: new profiles, PUT one per request

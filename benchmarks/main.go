@@ -22,10 +22,13 @@ import (
 	"io"
 	"log"
 	"os"
+	"os/signal"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/werkmatch/werkmatch/geo"
@@ -71,6 +74,11 @@ func main() {
 	flag.BoolVar(&c.skipHTTP, "no-http", false, "skip the HTTP sections")
 	flag.BoolVar(&c.memoRestart, "memo-restart", true, "also measure a diagnostic restart with memoised taxonomy resolutions")
 	flag.Parse()
+	log.SetFlags(0)
+	if err := c.check(); err != nil {
+		log.Printf("benchmarks: %v", err)
+		os.Exit(2)
+	}
 	if c.smoke {
 		c.profiles, c.vacancies, c.queries, c.baselineQueries = 10000, 5000, 40, 20
 		c.httpDuration, c.httpClients, c.ingestClients = 1500*time.Millisecond, 16, 32
@@ -78,10 +86,40 @@ func main() {
 	if c.baselineQueries <= 0 {
 		c.baselineQueries = c.queries
 	}
-	log.SetFlags(0)
-	r, err := run(context.Background(), c, os.Stdout)
-	if err == nil && c.jsonPath != "" {
-		err = writeJSON(c.jsonPath, r)
+	// The JSON file is opened first, so that a path that cannot be written
+	// fails now and not after the run; with -json - the text report goes
+	// to stderr and stdout holds the JSON only.
+	out := io.Writer(os.Stdout)
+	var jsonFile *os.File
+	switch c.jsonPath {
+	case "":
+	case "-":
+		out = os.Stderr
+	default:
+		f, err := os.Create(c.jsonPath)
+		if err != nil {
+			log.Printf("benchmarks: -json: %v", err)
+			os.Exit(2)
+		}
+		jsonFile = f
+	}
+	// Ctrl-C or a kill: remove the temporary data dir (about 1.7 GB at 1M
+	// profiles) before exiting.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sig
+		if d := tempDir.Load(); d != nil {
+			_ = os.RemoveAll(*d)
+		}
+		log.Printf("benchmarks: stopped by %v; temporary data removed", s)
+		os.Exit(130)
+	}()
+	r, err := run(context.Background(), c, out)
+	if err == nil && jsonFile != nil {
+		err = writeJSON(jsonFile, r)
+	} else if err == nil && c.jsonPath == "-" {
+		err = writeJSON(os.Stdout, r)
 	}
 	if err != nil {
 		log.Printf("benchmarks: FAIL: %v", err)
@@ -93,17 +131,66 @@ func main() {
 	}
 }
 
-func writeJSON(path string, r *Report) error {
+func writeJSON(f *os.File, r *Report) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
 	}
 	b = append(b, '\n')
-	if path == "-" {
-		_, err = os.Stdout.Write(b)
+	if _, err = f.Write(b); err != nil {
 		return err
 	}
-	return os.WriteFile(path, b, 0o644)
+	if f != os.Stdout {
+		return f.Close()
+	}
+	return nil
+}
+
+// tempDir is the temporary data dir of the run, once made.
+var tempDir atomic.Pointer[string]
+
+// check refuses flag values no run can use, before anything runs.
+func (c *config) check() error {
+	if flag.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q: every setting is a flag (see -h)", flag.Args())
+	}
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if c.smoke {
+		for _, n := range []string{"profiles", "vacancies", "queries", "baseline-queries", "http-duration", "http-clients", "ingest-clients"} {
+			if set[n] {
+				return fmt.Errorf("-smoke sets its own sizes; leave out -%s, or leave out -smoke", n)
+			}
+		}
+	}
+	for _, v := range []struct {
+		name string
+		n    int
+		min  int
+	}{
+		{"profiles", c.profiles, 1000}, {"vacancies", c.vacancies, 100}, {"queries", c.queries, 1},
+		{"baseline-queries", c.baselineQueries, 0}, {"http-clients", c.httpClients, 1},
+		{"ingest-clients", c.ingestClients, 1}, {"bulk-clients", c.bulkClients, 1},
+		{"import-writers", c.importWriters, 1}, {"import-chunk", c.importChunk, 1},
+	} {
+		if v.n < v.min {
+			return fmt.Errorf("-%s %d: must be at least %d", v.name, v.n, v.min)
+		}
+	}
+	if !c.skipHTTP && c.httpDuration < 100*time.Millisecond {
+		return fmt.Errorf("-http-duration %s: must be at least 100ms (or use -no-http)", c.httpDuration)
+	}
+	switch c.profileSection {
+	case "core", "import", "baseline", "restart", "ingest", "cached":
+	default:
+		return fmt.Errorf("-profile-section %q: must be core, import, baseline, restart, ingest or cached", c.profileSection)
+	}
+	if c.dir != "" {
+		if entries, err := os.ReadDir(c.dir); err == nil && len(entries) > 0 {
+			return fmt.Errorf("-dir %s is not empty: the bulk import needs a new index", c.dir)
+		}
+	}
+	return nil
 }
 
 // run performs every section in order and returns the report. Failures
@@ -115,6 +202,7 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 		Profiles: c.profiles, Vacancies: c.vacancies, Queries: c.queries, BaselineQueries: c.baselineQueries,
 		Seed: c.seed, GOMAXPROCS: runtime.GOMAXPROCS(0), NumCPU: runtime.NumCPU(),
 		GoVersion: runtime.Version(), Started: time.Now().UTC().Format(time.RFC3339),
+		Failures: []string{},
 	}
 	pr("werkmatch benchmarks: %d profiles, %d vacancies, %d queries; %s, GOMAXPROCS=%d, NumCPU=%d",
 		c.profiles, c.vacancies, c.queries, r.GoVersion, r.GOMAXPROCS, r.NumCPU)
@@ -124,6 +212,11 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 				r.Revision = s.Value
 			}
 		}
+	}
+	if r.Revision != "" {
+		pr("code: revision %s", r.Revision)
+	} else {
+		pr("code: revision unknown (go run does not record it; go build -o bench ./benchmarks && ./bench ... does)")
 	}
 
 	loc := geo.New()
@@ -200,8 +293,12 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		tempDir.Store(&d)
 		defer os.RemoveAll(d)
 		dir = d
+	}
+	if fs := fsType(dir); fs == "tmpfs" || fs == "ramfs" {
+		pr("WARNING: %s is on %s: the durable-write figures (import, ingest, restart) measure memory, not a disk; give -dir on a disk", dir, fs)
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return nil, fmt.Errorf("-dir %s is not empty: the bulk import needs a new index", dir)

@@ -50,7 +50,7 @@ func TestLoadGeoNamesFineWinsAndAveragesDuplicates(t *testing.T) {
 func TestLoadRealGeoNames(t *testing.T) {
 	const path = "../../shared/data/pc4/NL.txt"
 	if _, err := os.Stat(path); err != nil {
-		t.Skip("shared data absent: ", path)
+		t.Skip("shared data absent: " + path)
 	}
 	tb := New()
 	if err := tb.LoadGeoNamesFile(path); err != nil {

@@ -254,7 +254,7 @@ func vacancyVersion(v *matcher.Vacancy) string { return v.Title }
 // question exactly as a core rebuilt from the stored documents.
 func TestCrashKill9ThroughAPI(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and kills the werkmatch binary")
+		t.Skip("-short: skips building and killing the werkmatch binary")
 	}
 	kills := 5
 	if long() {
@@ -503,7 +503,7 @@ func checkChildAgainstStore(t *testing.T, base string, c *http.Client, st *memSt
 // that neither a key nor the password reaches the log.
 func TestCredentialsNeverLogged(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the werkmatch binary")
+		t.Skip("-short: skips building the werkmatch binary")
 	}
 	bin := werkmatchBinary(t)
 	tmp := t.TempDir()

@@ -249,7 +249,7 @@ func settle(s *testServer, goroutinesAtMost int) (heap uint64, goroutines int) {
 // were after the warm-up (within a tolerance).
 func TestSoakMixedLoad(t *testing.T) {
 	if testing.Short() {
-		t.Skip("a 20 s load run")
+		t.Skip("-short: skips a 20 s load run")
 	}
 	d, rps := 20*time.Second, 60
 	if long() {
