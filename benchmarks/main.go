@@ -90,18 +90,23 @@ func main() {
 	// fails now and not after the run; with -json - the text report goes
 	// to stderr and stdout holds the JSON only.
 	out := io.Writer(os.Stdout)
-	var jsonFile *os.File
 	switch c.jsonPath {
 	case "":
 	case "-":
 		out = os.Stderr
 	default:
-		f, err := os.Create(c.jsonPath)
+		// can it be written? (without emptying it: a run that fails leaves
+		// an earlier result in place)
+		_, statErr := os.Stat(c.jsonPath)
+		f, err := os.OpenFile(c.jsonPath, os.O_WRONLY|os.O_CREATE, 0o644)
 		if err != nil {
 			log.Printf("benchmarks: -json: %v", err)
 			os.Exit(2)
 		}
-		jsonFile = f
+		f.Close()
+		if os.IsNotExist(statErr) {
+			os.Remove(c.jsonPath)
+		}
 	}
 	// Ctrl-C or a kill: remove the temporary data dir (about 1.7 GB at 1M
 	// profiles) before exiting.
@@ -113,13 +118,14 @@ func main() {
 			_ = os.RemoveAll(*d)
 		}
 		log.Printf("benchmarks: stopped by %v; temporary data removed", s)
+		if s == syscall.SIGTERM {
+			os.Exit(143)
+		}
 		os.Exit(130)
 	}()
 	r, err := run(context.Background(), c, out)
-	if err == nil && jsonFile != nil {
-		err = writeJSON(jsonFile, r)
-	} else if err == nil && c.jsonPath == "-" {
-		err = writeJSON(os.Stdout, r)
+	if err == nil && c.jsonPath != "" {
+		err = writeJSON(c.jsonPath, r)
 	}
 	if err != nil {
 		log.Printf("benchmarks: FAIL: %v", err)
@@ -131,19 +137,24 @@ func main() {
 	}
 }
 
-func writeJSON(f *os.File, r *Report) error {
+// writeJSON writes the report to path (- = stdout), through a temporary
+// file and a rename, so that the file holds either the old result or the
+// whole new one.
+func writeJSON(path string, r *Report) error {
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return err
 	}
 	b = append(b, '\n')
-	if _, err = f.Write(b); err != nil {
+	if path == "-" {
+		_, err = os.Stdout.Write(b)
 		return err
 	}
-	if f != os.Stdout {
-		return f.Close()
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
 	}
-	return nil
+	return os.Rename(tmp, path)
 }
 
 // tempDir is the temporary data dir of the run, once made.

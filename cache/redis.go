@@ -105,8 +105,8 @@ func (o *RedisOptions) defaults() {
 // safe for concurrent use; Close it when done.
 //
 // Keys: <prefix>gen holds the generation (a random 62-bit start, so that
-// a Redis that lost its data never reissues an old generation; INCR on
-// Invalidate); <prefix>r:<key> holds a value: generation (8 bytes),
+// a Redis that lost its data never reissues an old generation; a random
+// step up on Invalidate); <prefix>r:<key> holds a value: generation (8 bytes),
 // expiry (8 bytes, unix ms), encoded MatchResult. A value is served only
 // when its generation is the current one. Get is one script call that
 // returns the generation and, unless the L1 already holds the entry of
@@ -147,6 +147,7 @@ type Redis struct {
 
 	runID    atomic.Pointer[string] // the Redis server's run id, once read
 	restarts atomic.Uint64          // run id changes seen
+	noRunID  atomic.Bool            // INFO is refused: no run id watch
 
 	stop chan struct{}
 	done chan struct{}
@@ -324,12 +325,22 @@ const runIDEvery = 10
 // without an error, so this is how a restart is noticed; within about a
 // second.
 func (r *Redis) watchRunID(ctx context.Context) {
-	var info string
-	if err := r.call(func() error {
-		var err error
-		info, err = r.rdb.Info(ctx, "server").Result()
-		return err
-	}); err != nil {
+	if r.noRunID.Load() {
+		return
+	}
+	// Not through the breaker: an error here says nothing the other calls
+	// would not, and INFO may be forbidden to the user (ACL @dangerous),
+	// which must not turn the cache off.
+	ctx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
+	defer cancel()
+	info, err := r.rdb.Info(ctx, "server").Result()
+	var re redis.Error
+	if errors.As(err, &re) {
+		r.noRunID.Store(true)
+		r.opts.Logger.Warn("redis cache: INFO is refused, so a restart of Redis is noticed only by its errors", "error", err.Error())
+		return
+	}
+	if err != nil {
 		return
 	}
 	var id string
@@ -348,7 +359,7 @@ func (r *Redis) watchRunID(ctx context.Context) {
 	}
 }
 
-// Scripts. Generations are decimal strings in Redis, as INCR keeps them.
+// Scripts. Generations are decimal strings in Redis, as INCRBY keeps them.
 var (
 	// KEYS: gen, value. ARGV: generation the L1 holds ("" for none), a
 	// random start for a missing generation. Returns {gen, value or ""};
@@ -363,10 +374,13 @@ return {g, redis.call('GET', KEYS[2]) or ''}`)
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 return 1`)
-	// KEYS: gen. ARGV: random start. Returns the new generation.
+	// KEYS: gen. ARGV: random start, random step. Returns the new
+	// generation. The step is random (not 1) so that a Redis restored from
+	// an older snapshot does not hand out, again, generations under which
+	// values were stored after the snapshot.
 	incrScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[1]) end
-return redis.call('INCR', KEYS[1])`)
+return redis.call('INCRBY', KEYS[1], ARGV[2])`)
 )
 
 // randomStart is where a missing generation starts: never 0, far from
@@ -376,7 +390,7 @@ func randomStart() string { return strconv.FormatUint(rand.Uint64()>>2|1, 10) }
 func (r *Redis) incr(ctx context.Context) (uint64, error) {
 	var g uint64
 	err := r.call(func() error {
-		v, err := incrScript.Run(ctx, r.rdb, []string{r.genKey}, randomStart()).Int64()
+		v, err := incrScript.Run(ctx, r.rdb, []string{r.genKey}, randomStart(), strconv.FormatUint(rand.Uint64()>>34|1, 10)).Int64()
 		g = uint64(v)
 		return err
 	})

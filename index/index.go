@@ -253,13 +253,7 @@ func (k *kindIndex) usable() error {
 // once the batch is on disk (see the package doc).
 func scorchConfig(*Options) map[string]interface{} { return map[string]interface{}{} }
 
-func openKind(path, kind string, opts *Options) (k *kindIndex, err error) {
-	defer func() {
-		// Bleve panics on some damaged segments rather than failing.
-		if r := recover(); r != nil {
-			k, err = nil, damaged(path, fmt.Errorf("%v", r))
-		}
-	}()
+func openKind(path, kind string, opts *Options) (*kindIndex, error) {
 	m, err := newMapping(kind)
 	if err != nil {
 		return nil, fmt.Errorf("index: mapping: %w", err)
@@ -267,13 +261,8 @@ func openKind(path, kind string, opts *Options) (k *kindIndex, err error) {
 	if err := recoverReindex(path); err != nil {
 		return nil, fmt.Errorf("index: %s: %w", kind, err)
 	}
-	idx, err := openOrCreate(path, m, opts)
+	idx, ver, err := openVersioned(path, m, opts)
 	if err != nil {
-		return nil, damaged(path, err)
-	}
-	ver, err := idx.GetInternal(keyMappingVersion)
-	if err != nil {
-		_ = idx.Close()
 		return nil, damaged(path, err)
 	}
 	if string(ver) != mappingVersion {
@@ -283,7 +272,7 @@ func openKind(path, kind string, opts *Options) (k *kindIndex, err error) {
 			return nil, fmt.Errorf("index: rebuild %s: %w", kind, err)
 		}
 	}
-	k = &kindIndex{
+	k := &kindIndex{
 		kind:    kind,
 		path:    path,
 		opts:    opts,
@@ -297,6 +286,28 @@ func openKind(path, kind string, opts *Options) (k *kindIndex, err error) {
 	}
 	go k.committer()
 	return k, nil
+}
+
+// openVersioned opens (or creates) the index and reads its mapping
+// version. Bleve panics on some damaged segments rather than failing; such
+// a panic here is returned as an error, the index closed.
+func openVersioned(path string, m mapping.IndexMapping, opts *Options) (idx bleve.Index, ver []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if idx != nil {
+				func() { defer func() { _ = recover() }(); _ = idx.Close() }()
+			}
+			idx, ver, err = nil, nil, fmt.Errorf("%v", r)
+		}
+	}()
+	if idx, err = openOrCreate(path, m, opts); err != nil {
+		return nil, nil, err
+	}
+	if ver, err = idx.GetInternal(keyMappingVersion); err != nil {
+		_ = idx.Close()
+		return nil, nil, err
+	}
+	return idx, ver, nil
 }
 
 func openOrCreate(path string, m mapping.IndexMapping, opts *Options) (idx bleve.Index, err error) {

@@ -200,7 +200,8 @@ func (k *kindIndex) commit(reqs []*request, n int) {
 			// the package doc for the unsafe_batch figures behind this
 			// choice).
 			if err = k.idx.Batch(b); err != nil {
-				k.failed.Store(&err)
+				failed := err // a copy: err itself is wrapped below
+				k.failed.Store(&failed)
 				k.opts.Logger.Error("index: a write to disk failed; the index answers 503 until werkmatch is restarted",
 					"kind", k.kind, "err", err)
 			}

@@ -32,14 +32,19 @@ var (
 )
 
 // ibanLen is the length of an IBAN per country (the IBAN registry of ISO
-// 13616), for the countries whose accounts a Dutch document may name.
+// 13616). An IBAN of a country not listed is tried at every length that
+// ends a group of its letters and digits (see hasIBAN).
 var ibanLen = map[string]int{
-	"AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24,
-	"DE": 22, "DK": 18, "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22,
-	"GI": 23, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IS": 26, "IT": 27,
-	"LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31, "NL": 18,
-	"NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24,
-	"SM": 27, "TR": 26, "UA": 29,
+	"AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
+	"BH": 22, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22,
+	"DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27,
+	"GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28,
+	"IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27, "JO": 30, "KW": 30, "KZ": 20,
+	"LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MD": 24,
+	"ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30, "NL": 18, "NO": 15, "PK": 24,
+	"PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "SA": 24, "SC": 31,
+	"SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "TL": 23, "TN": 24, "TR": 26,
+	"UA": 29, "VA": 22, "VG": 24, "XK": 20,
 }
 
 // BSNValid reports whether a 9-digit string passes the 11-proef.
@@ -108,7 +113,7 @@ func pdText(s string) string {
 		switch {
 		case r < utf8.RuneSelf:
 			b.WriteRune(r)
-		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff' || r == '\u00ad':
+		case unicode.Is(unicode.Cf, r): // zero-width and direction marks, soft hyphens
 		case unicode.Is(unicode.Pd, r) || r == '\u2212':
 			b.WriteByte('-')
 		case unicode.IsSpace(r):
@@ -144,7 +149,7 @@ func DetectPersonalData(text string) string {
 	if strings.Contains(text, "@") && emailRe.MatchString(text) {
 		return "email"
 	}
-	if (strings.Contains(text, "at)") || strings.Contains(text, "at]") || strings.Contains(text, "AT)") || strings.Contains(text, "AT]")) && emailAtRe.MatchString(text) {
+	if strings.ContainsAny(text, ")]") && containsFold(text, "at") && emailAtRe.MatchString(text) {
 		return "email"
 	}
 	if hasIBAN(text) {
@@ -153,35 +158,51 @@ func DetectPersonalData(text string) string {
 	return numberKind(text)
 }
 
+// containsFold reports whether s contains the ASCII word part w in any
+// case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(w)], w) {
+			return true
+		}
+	}
+	return false
+}
+
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-// hasIBAN reports whether text holds an IBAN of a known country, written
-// in one piece or in groups of letters and digits with single spaces
-// between them, that passes the mod-97 check. The IBAN must end where a
-// word ends: the words after it are not part of it.
+// hasIBAN reports whether text holds an IBAN that passes the mod-97
+// check, written in one piece or in groups of letters and digits with
+// single spaces between them. The IBAN must end where a word ends: the
+// words after it are not part of it. For a listed country only its length
+// is tried; for another, every length from 15 to 34 that ends a group.
 func hasIBAN(text string) bool {
 	var b [34]byte
 	for i := 0; i+4 <= len(text); i++ {
 		if i > 0 && isAlnum(text[i-1]) || !isLetter(text[i]) || !isLetter(text[i+1]) || !isDigit(rune(text[i+2])) || !isDigit(rune(text[i+3])) {
 			continue
 		}
-		n, ok := ibanLen[string([]byte{upper(text[i]), upper(text[i+1])})]
-		if !ok {
-			continue
-		}
-		k, j := 0, i
-		for ; j < len(text) && k < n; j++ {
-			switch c := text[j]; {
+		n, known := ibanLen[string([]byte{upper(text[i]), upper(text[i+1])})]
+		k := 0
+		for j := i; j < len(text) && k < 34; j++ {
+			c := text[j]
+			switch {
 			case isAlnum(c):
 				b[k] = upper(c)
 				k++
 			case c == ' ' && j > i && text[j-1] != ' ':
+				continue
 			default:
-				j = len(text) // stop: not part of an IBAN
+				j = len(text) // not part of an IBAN
+				continue
 			}
-		}
-		if k == n && (j >= len(text) || !isAlnum(text[j])) && IBANValid(string(b[:n])) {
-			return true
+			end := j+1 == len(text) || !isAlnum(text[j+1])
+			if !end || k < 15 || known && k != n {
+				continue
+			}
+			if IBANValid(string(b[:k])) {
+				return true
+			}
 		}
 	}
 	return false
@@ -227,7 +248,7 @@ func digitGroups(text string) []digitGroup {
 			j++
 		}
 		g := digitGroup{start: i, end: j}
-		if i > 0 && (isAlnum(text[i-1]) || text[i-1] >= utf8.RuneSelf) && !afterPrefix(text[:i]) {
+		if i > 0 && wordBefore(text[:i]) && !afterPrefix(text[:i]) {
 			i = j
 			continue // part of a word or code: A12345678
 		}
@@ -267,8 +288,16 @@ func markDates(text string, gs []digitGroup) {
 	}
 }
 
+// wordBefore reports whether s ends in a letter, digit or mark: a number
+// right after it is part of a word or code (A12345678), while one after a
+// quote, bracket, bullet or emoji is not.
+func wordBefore(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
 func afterPrefix(s string) bool {
-	s = strings.ToLower(s)
+	s = strings.ToLower(s[max(0, len(s)-8):]) // the longest prefix and the byte before it
 	for _, p := range numberPrefixes {
 		if strings.HasSuffix(s, p) && (len(s) == len(p) || !isAlnum(s[len(s)-len(p)-1])) {
 			return true

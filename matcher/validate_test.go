@@ -118,6 +118,19 @@ func TestPersonalData(t *testing.T) {
 		{"BE68 5390 0754 7034", "iban"},
 		{"DE89 3704 0044 0532 0130 00 en meer", "iban"},
 		{"rekening NL91ABNA0417164301", ""}, // checksum fails
+		// from a review: quotes, brackets, bullets and emoji before a number,
+		// other countries' IBANs, (at) with spaces or capitals, direction marks
+		{"bel \u201c0612345678\u201d", "phone"},
+		{"BSN \u00ab123456782\u00bb", "bsn"},
+		{"\u20220612345678", "phone"},
+		{"\U0001F4DE0612345678", "phone"},
+		{"RS35260005601001611379", "iban"},
+		{"SA0380000000608010167519", "iban"},
+		{"jan ( at ) example.nl", "email"},
+		{"jan (At) example.nl", "email"},
+		{"jan [ at ] x [dot] nl", "email"},
+		{"06\u200e12345678", "phone"},
+		{"caf\u00e9 12 uur", ""},
 		{"16 tot 24 uur per week, 2 dagen", ""},
 		{"postcode 1011 en 3011", ""},
 		{"Start 01-09-2025 08:00, ma t/m vr", ""},
@@ -254,5 +267,19 @@ func BenchmarkProfileJSON(b *testing.B) {
 		if _, err := json.Marshal(p); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkDetectPersonalDataHostile: 20 KB of letters and digits mixed,
+// which made the detector quadratic (194 ms for "\u00e91" repeated).
+func BenchmarkDetectPersonalDataHostile(b *testing.B) {
+	for _, unit := range []string{"\u00e91", "NL12", "a1"} {
+		text := strings.Repeat(unit, MaxTextLen/len(unit))
+		b.Run(fmt.Sprintf("%q", unit), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				DetectPersonalData(text)
+			}
+		})
 	}
 }

@@ -12,7 +12,10 @@ import (
 // everyday skills (heftruck rijden, kassa, schoonmaken) are missing. So:
 //
 //   - a built-in occupation that carries an ESCO URI found in the export
-//     lends that ESCO occupation its label and synonyms (as hidden labels),
+//     lends that ESCO occupation its label and synonyms (as kindVocab
+//     labels: a query equal to one ranks as if it were the preferred
+//     label; callers and the full-text synonyms see them as alternative
+//     labels),
 //     its WSP branches and its essential and optional skills; one whose
 //     URI is not in the export is added as it is;
 //   - a built-in skill whose label or a synonym is, as normalised, a label
@@ -129,7 +132,17 @@ func vocabLabels(label string, alts, hidden *[]string, vocab, ls []string) []str
 			continue
 		}
 		have[k] = true
-		out = append(out, l)
+		// labels the concept carries move with their own spellings
+		moved := false
+		for _, a := range append(slices.Clone(*alts), *hidden...) {
+			if norm(a) == k {
+				out = append(out, a)
+				moved = true
+			}
+		}
+		if !moved {
+			out = append(out, l)
+		}
 		*alts = slices.DeleteFunc(slices.Clone(*alts), func(a string) bool { return norm(a) == k })
 		*hidden = slices.DeleteFunc(slices.Clone(*hidden), func(h string) bool { return norm(h) == k })
 	}

@@ -57,6 +57,11 @@ type occRec struct {
 	optional         []string
 }
 
+// altLabels are the labels besides the preferred one that callers and the
+// full-text synonyms see: the alternative labels and those the project's
+// vocabulary adds (vocab).
+func (o *occRec) altLabels() []string { return append(slices.Clone(o.alts), o.vocab...) }
+
 // skillRec is the internal skill record.
 type skillRec struct {
 	uri, label   string
@@ -67,6 +72,9 @@ type skillRec struct {
 	related      []string
 	groups       []string // skill groups directly above (URIs)
 }
+
+// altLabels: see occRec.altLabels.
+func (s *skillRec) altLabels() []string { return append(slices.Clone(s.alts), s.vocab...) }
 
 // Taxonomy holds occupations, skills, their relations and the search
 // indexes over their labels. It is immutable after construction and safe
@@ -327,7 +335,7 @@ func (t *Taxonomy) Occupations() []Occupation {
 	for i, o := range t.occs {
 		out[i] = Occupation{
 			URI: o.uri, ISCO: o.isco, Label: o.label,
-			AltLabels: append([]string(nil), o.alts...),
+			AltLabels: o.altLabels(),
 			Branches:  append([]string(nil), o.branches...),
 			Essential: append([]string(nil), o.essential...),
 			Optional:  append([]string(nil), o.optional...),
@@ -340,7 +348,7 @@ func (t *Taxonomy) Occupations() []Occupation {
 func (t *Taxonomy) Skills() []Skill {
 	out := make([]Skill, len(t.skills))
 	for i, s := range t.skills {
-		out[i] = Skill{URI: s.uri, Label: s.label, AltLabels: append([]string(nil), s.alts...)}
+		out[i] = Skill{URI: s.uri, Label: s.label, AltLabels: s.altLabels()}
 	}
 	return out
 }
@@ -384,10 +392,10 @@ func (t *Taxonomy) SynonymSets() [][]string {
 			}
 		}
 		for _, o := range t.occs {
-			count(append([]string{o.label}, o.alts...))
+			count(append([]string{o.label}, o.altLabels()...))
 		}
 		for _, s := range t.skills {
-			count(append([]string{s.label}, s.alts...))
+			count(append([]string{s.label}, s.altLabels()...))
 		}
 		add := func(labels []string) {
 			seen := map[string]bool{}
@@ -408,10 +416,10 @@ func (t *Taxonomy) SynonymSets() [][]string {
 			}
 		}
 		for _, o := range t.occs {
-			add(append([]string{o.label}, o.alts...))
+			add(append([]string{o.label}, o.altLabels()...))
 		}
 		for _, s := range t.skills {
-			add(append([]string{s.label}, s.alts...))
+			add(append([]string{s.label}, s.altLabels()...))
 		}
 		sort.SliceStable(t.syn, func(i, j int) bool { return t.syn[i][0] < t.syn[j][0] })
 	})

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -167,6 +168,24 @@ func TestWSPQueries(t *testing.T) {
 	if mo.rate() < po.rate()+0.1 || mo.wrongAccepted >= po.wrongAccepted || mo.nonsenseAccepted > 0 {
 		t.Errorf("the vocabulary does not help ESCO enough: %.3f against %.3f, %d wrong accepted against %d, %d nonsense",
 			mo.rate(), po.rate(), mo.wrongAccepted, po.wrongAccepted, mo.nonsenseAccepted)
+	}
+	// The vocabulary adds labels and never hides one: every alternative
+	// label of the export is still one (callers and the full-text synonyms
+	// read them).
+	mocc := map[string]Occupation{}
+	for _, o := range merged.Occupations() {
+		mocc[o.URI] = o
+	}
+	lost := 0
+	for _, o := range pure.Occupations() {
+		for _, a := range o.AltLabels {
+			if !slices.Contains(mocc[o.URI].AltLabels, a) {
+				lost++
+			}
+		}
+	}
+	if lost > 0 {
+		t.Errorf("%d alternative labels of the export are gone after the merge", lost)
 	}
 	if ms.asked < 2*ps.asked {
 		t.Errorf("the vocabulary adds too few skills: %d answerable against %d", ms.asked, ps.asked)

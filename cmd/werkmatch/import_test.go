@@ -689,7 +689,11 @@ func TestImportStopsOnADiskError(t *testing.T) {
 		},
 		beforePut: func(n int) {
 			if n == 2 {
-				<-firstStored // batches are written two at a time: keep them apart
+				select { // batches are written two at a time: keep them apart
+				case <-firstStored:
+				case <-time.After(30 * time.Second):
+					return // batch 1 failed: the checks below say so
+				}
 				if out, err := exec.Command("chattr", "+i", store).CombinedOutput(); err == nil {
 					locked = true
 				} else {
