@@ -546,7 +546,11 @@ func (r *rev) eval(h *rowHead, x *vacX, terms []uint32, d, thr float64) (key flo
 		return 0, false, false
 	}
 	if x.flags&vOpenHiring != 0 {
-		return openScore(&r.pv.x, r.o.today), true, true
+		// Every open-hiring vacancy gets the same score for one profile;
+		// among them the nearer ranks first. The shift is far below the
+		// six decimals a score is rounded to, so it orders only those
+		// ties; the score answered is computed afresh (explainPair).
+		return openScore(&r.pv.x, r.o.today) - d*openNearShift, true, true
 	}
 	t := terms[h.termOff : h.termOff+h.nTerms()]
 	var c Components

@@ -632,3 +632,25 @@ func TestConsideredCountsLiveRows(t *testing.T) {
 		}
 	}
 }
+
+// TestReverseOpenHiringByDistance: for one profile every open-hiring
+// vacancy has the same score; the nearer one ranks first, whatever the ids.
+func TestReverseOpenHiringByDistance(t *testing.T) {
+	e := newTestEngine(fakeTax{})
+	p := baseProfile("p1")
+	p.Postcode4, p.MaxTravelKm = 1001, 30
+	p.OpenToOpenHiring = true
+	e.UpsertProfile(p)
+	far, near := baseVacancy(), baseVacancy()
+	far.ID, far.OpenHiring, far.Postcode4 = "a-far", true, 1000
+	near.ID, near.OpenHiring, near.Postcode4 = "z-near", true, 1001
+	e.UpsertVacancy(far)
+	e.UpsertVacancy(near)
+	r, err := e.MatchProfileID(context.Background(), "p1", Query{Limit: 5})
+	if err != nil || len(r.Results) != 2 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if r.Results[0].VacancyID != "z-near" || r.Results[0].Score != r.Results[1].Score {
+		t.Fatalf("order %s (%v), %s (%v)", r.Results[0].VacancyID, r.Results[0].Score, r.Results[1].VacancyID, r.Results[1].Score)
+	}
+}

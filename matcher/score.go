@@ -79,7 +79,8 @@ import (
 // Contributions are zero: the weights do not apply.
 //
 // Profile->vacancies uses the same pair score over open vacancies; an
-// open-hiring vacancy scores the profile's open-hiring score.
+// open-hiring vacancy scores the profile's open-hiring score, and among
+// open-hiring vacancies (which then tie) the nearer ranks first, then id.
 
 // Component constants.
 const (
@@ -94,6 +95,7 @@ const (
 	unknownLevel    = 0.5
 	openOptInShare  = 0.5
 	openWaitHalfDay = 365
+	openNearShift   = 1e-12 // per km: orders open-hiring ties by distance (see rev.eval)
 	maxItems        = 64
 )
 
