@@ -144,11 +144,7 @@ func (b *bulkState) add(line int, raw []byte) {
 		return
 	}
 	if err := checkProfile(p, p.ID, b.pr); err != nil {
-		id := p.ID
-		if matcher.IDPersonalData(id) != "" {
-			id = "" // never repeat an id that is personal data
-		}
-		b.reject(line, id, err)
+		b.reject(line, matcher.SafeID(p.ID), err)
 		return
 	}
 	if b.ids[p.ID] || len(b.pending) >= bulkChunk {

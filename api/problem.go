@@ -164,7 +164,7 @@ func writeProblem(c *gin.Context, p *Problem) {
 func instance(c *gin.Context) string {
 	path := c.Request.URL.Path
 	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
-		if seg != "" && (!matcher.ValidID(seg) || matcher.IDPersonalData(seg) != "") {
+		if seg != "" && matcher.SafeID(seg) == "" {
 			if t := c.FullPath(); t != "" {
 				return t
 			}

@@ -169,7 +169,7 @@ func containsFold(s, w string) bool {
 	return false
 }
 
-func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // hasIBAN reports whether text holds an IBAN that passes the mod-97
 // check, written in one piece or in groups of letters and digits with
@@ -179,7 +179,7 @@ func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 func hasIBAN(text string) bool {
 	var b [34]byte
 	for i := 0; i+4 <= len(text); i++ {
-		if i > 0 && isAlnum(text[i-1]) || !isLetter(text[i]) || !isLetter(text[i+1]) || !isDigit(rune(text[i+2])) || !isDigit(rune(text[i+3])) {
+		if i > 0 && isAlnum(text[i-1]) || !isLetter(text[i]) || !isLetter(text[i+1]) || !isDigit(text[i+2]) || !isDigit(text[i+3]) {
 			continue
 		}
 		n, known := ibanLen[string([]byte{upper(text[i]), upper(text[i+1])})]
@@ -239,12 +239,12 @@ var numberPrefixes = []string{"bsn", "sofi", "tel", "telnr", "nr", "mob", "mobie
 func digitGroups(text string) []digitGroup {
 	var gs []digitGroup
 	for i := 0; i < len(text); {
-		if !isDigit(rune(text[i])) {
+		if !isDigit(text[i]) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(text) && isDigit(rune(text[j])) {
+		for j < len(text) && isDigit(text[j]) {
 			j++
 		}
 		g := digitGroup{start: i, end: j}
@@ -253,11 +253,10 @@ func digitGroups(text string) []digitGroup {
 			continue // part of a word or code: A12345678
 		}
 		g.plus = i > 0 && text[i-1] == '+'
-		if n := len(gs); n > 0 {
+		if n := len(gs); n > 0 && !g.plus {
+			// groups are maximal runs, so the gap holds at least one byte
 			gap := text[gs[n-1].end:i]
-			if gs[n-1].end <= i && len(gap) >= 1 && len(gap) <= 3 && strings.Trim(gap, " .-/()") == "" && !g.plus {
-				g.joined = true
-			}
+			g.joined = len(gap) <= 3 && strings.Trim(gap, " .-/()") == ""
 		}
 		gs = append(gs, g)
 		i = j
@@ -362,36 +361,32 @@ func isPhone(d, first string, plus, single bool) bool {
 	return false
 }
 
-// idKind returns the kind of personal data an id is, or holds as a run of
-// digits: a BSN (nine digits passing the 11-proef), a Dutch phone number
-// (ten digits from 0) or an IBAN.
-func idKind(id string) string {
+// IDPersonalData returns the kind of personal data an id is, or holds as
+// a run of digits: a BSN (nine digits passing the 11-proef), a Dutch
+// phone number (ten digits from 0) or an IBAN; or "".
+func IDPersonalData(id string) string {
 	if hasIBAN(id) {
 		return "iban"
 	}
-	for i := 0; i < len(id); {
-		if !isDigit(rune(id[i])) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(id) && isDigit(rune(id[j])) {
-			j++
-		}
-		switch d := id[i:j]; {
+	for _, d := range strings.FieldsFunc(id, func(r rune) bool { return r < '0' || r > '9' }) {
+		switch {
 		case BSNValid(d):
 			return "bsn"
 		case len(d) == 10 && d[0] == '0' && d[1] != '0':
 			return "phone"
 		}
-		i = j
 	}
 	return ""
 }
 
-// IDPersonalData returns the kind of personal data an id carries (see
-// CheckPersonalData), or "".
-func IDPersonalData(id string) string { return idKind(id) }
+// SafeID returns id as an answer, log or reject file may repeat it: itself
+// when it is a valid id that is no personal data, else "".
+func SafeID(id string) string {
+	if ValidID(id) && IDPersonalData(id) == "" {
+		return id
+	}
+	return ""
+}
 
 type pdChecker struct{ e PersonalDataError }
 
@@ -402,7 +397,7 @@ func (c *pdChecker) check(field, text string) {
 }
 
 func (c *pdChecker) id(field, id string) {
-	if kind := idKind(id); kind != "" {
+	if kind := IDPersonalData(id); kind != "" {
 		c.e.Fields = append(c.e.Fields, FieldError{Field: field, Message: "is personal data (" + kind + "); use a pseudonymous id"})
 	}
 }

@@ -437,11 +437,8 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 			writeReject(rejW, rec.line, "", rec.err)
 		} else if err := check(rec.doc); err != nil {
 			sum.Rejected++
-			id := docID(rec.doc)
-			if !matcher.ValidID(id) || matcher.IDPersonalData(id) != "" {
-				id = "" // the reject file never holds a value that may be personal data
-			}
-			writeReject(rejW, rec.line, id, err)
+			// the reject file never holds a value that may be personal data
+			writeReject(rejW, rec.line, matcher.SafeID(docID(rec.doc)), err)
 		} else {
 			pending = append(pending, rec.doc)
 		}
