@@ -5,8 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -64,18 +66,23 @@ func matchQuery(c *gin.Context) (matcher.Query, string, error) {
 		if err != nil || v != v {
 			return q, "", fieldError("w_"+wp.name, "must be a number")
 		}
-		if v < 0 || v > matcher.MaxWeight {
-			return q, "", fieldError("w_"+wp.name, "must be between 0 and "+strconv.Itoa(matcher.MaxWeight))
-		}
 		if w == nil {
 			w = new(matcher.Weights)
 			*w = matcher.DefaultWeights
 		}
 		wp.set(w, v)
 	}
-	if w != nil && *w == (matcher.Weights{}) {
-		return q, "", problem(http.StatusBadRequest, "the request has invalid fields",
-			matcher.FieldError{Field: "w_*", Message: "at least one weight must be positive"})
+	if w != nil {
+		// the core's own check, its fields named as the parameters sent
+		if err := w.Check(); err != nil {
+			var ve *matcher.ValidationError
+			if errors.As(err, &ve) {
+				for i, f := range ve.Fields {
+					ve.Fields[i].Field = strings.Replace(strings.Replace(f.Field, "weights.", "w_", 1), "weights", "w_*", 1)
+				}
+			}
+			return q, "", err
+		}
 	}
 	q.Weights = w
 	key := "l=" + strconv.Itoa(q.Limit)

@@ -167,6 +167,21 @@ func normWeights(w *Weights) (Weights, error) {
 	if w == nil {
 		w = &DefaultWeights
 	}
+	if err := w.Check(); err != nil {
+		return Weights{}, err
+	}
+	sum := w.Skills + w.Occupation + w.Branch + w.Hours + w.Distance + w.Language + w.Education
+	return Weights{
+		Skills: w.Skills / sum, Occupation: w.Occupation / sum, Branch: w.Branch / sum,
+		Hours: w.Hours / sum, Distance: w.Distance / sum, Language: w.Language / sum,
+		Education: w.Education / sum,
+	}, nil
+}
+
+// Check validates per-request weights: each within [0, MaxWeight], at
+// least one positive. Field errors are named weights.<component>, and
+// weights when all are zero.
+func (w *Weights) Check() error {
 	var ve ValidationError
 	check := func(name string, v float64) {
 		if math.IsNaN(v) || v < 0 || v > MaxWeight {
@@ -180,19 +195,10 @@ func normWeights(w *Weights) (Weights, error) {
 	check("distance", w.Distance)
 	check("language", w.Language)
 	check("education", w.Education)
-	if len(ve.Fields) > 0 {
-		return Weights{}, &ve
-	}
-	sum := w.Skills + w.Occupation + w.Branch + w.Hours + w.Distance + w.Language + w.Education
-	if !(sum > 0) {
+	if len(ve.Fields) == 0 && !(w.Skills+w.Occupation+w.Branch+w.Hours+w.Distance+w.Language+w.Education > 0) {
 		ve.add("weights", "at least one weight must be positive")
-		return Weights{}, &ve
 	}
-	return Weights{
-		Skills: w.Skills / sum, Occupation: w.Occupation / sum, Branch: w.Branch / sum,
-		Hours: w.Hours / sum, Distance: w.Distance / sum, Language: w.Language / sum,
-		Education: w.Education / sum,
-	}, nil
+	return ve.orNil()
 }
 
 // combine is the one place a score is summed, so that the hot loop and the
