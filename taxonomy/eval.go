@@ -72,7 +72,7 @@ func (t *Taxonomy) refs(skills bool) []conceptRef {
 	return out
 }
 
-// refOwners maps each label's ownerKey to the concepts of rs that carry
+// refOwners maps each label's normLabel to the concepts of rs that carry
 // it (preferred and alternative labels, and hidden ones when asked).
 func refOwners(rs []conceptRef, hidden bool) map[string][]int {
 	owners := map[string][]int{}
@@ -82,7 +82,7 @@ func refOwners(rs []conceptRef, hidden bool) map[string][]int {
 			ls = append(ls, *r.hidden...)
 		}
 		for _, l := range ls {
-			k := ownerKey(l)
+			k := normLabel(l)
 			if ow := owners[k]; len(ow) == 0 || ow[len(ow)-1] != i {
 				owners[k] = append(ow, i)
 			}
@@ -90,9 +90,6 @@ func refOwners(rs []conceptRef, hidden bool) map[string][]int {
 	}
 	return owners
 }
-
-// ownerKey is a label's normalised form for refOwners.
-func ownerKey(l string) string { return strings.Join(tokenize(l), " ") }
 
 // EvaluateHoldOut measures occupation normalisation on the ESCO export in
 // dir: it removes a seeded random share of the occupations' alternative
@@ -156,7 +153,7 @@ func evaluateHoldOut(dir string, share float64, seed uint64, skills bool) (*Eval
 			if rank == 1 {
 				resolvedOK++
 			}
-			if ownedBy(rs, owners[ownerKey(q.label)], got[0].URI) {
+			if ownedBy(rs, owners[normLabel(q.label)], got[0].URI) {
 				resolvedOwner++
 			}
 		}
@@ -166,7 +163,7 @@ func evaluateHoldOut(dir string, share float64, seed uint64, skills bool) (*Eval
 		if rank > 0 {
 			mrr += 1 / float64(rank)
 		}
-		own := owners[ownerKey(q.label)]
+		own := owners[normLabel(q.label)]
 		if len(own) > 1 {
 			res.Shared++
 		}

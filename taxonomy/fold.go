@@ -28,6 +28,11 @@ func tokenize(s string) []string {
 	return toks
 }
 
+// normLabel is a label's normalised form (tokenize's words, one space
+// apart): two labels that differ only in case, diacritics, punctuation or
+// stop words have the same one.
+func normLabel(l string) string { return strings.Join(tokenize(l), " ") }
+
 // suffixRule rewrites a word ending: Dutch gender and agent forms
 // (-ster/-er, -euse/-eur, -trice/-teur, -in, -es, -e), Latin -us/-a pairs,
 // -vrouw/-man and a few plurals all fold towards one stem.

@@ -128,53 +128,54 @@ var (
 
 // index is an inverted index over concept labels.
 type index struct {
-	nDocs     int
-	labelDoc  []int32
-	labelKind []labelKind
-	labelNorm []float32
-	postings  map[string][]posting
-	idf       map[string]float32
-	maxIDF    float32
-	exact     map[string][]int32 // folded, decompounded, sorted label key -> docs
-	docOf     map[string][]int32 // description feature -> docs
-	iscoOf    map[string][]int32 // ISCO label feature -> docs
-	lab       vocab              // label tokens: compound parts for exact keys
-	all       vocab              // label and description tokens: compound parts for features
-	trigrams  map[string][]string
-	memo      map[string]string    // foldToken results, during the build only
-	ngPost    map[string][]posting // char trigram -> labels (tf*idf)
-	ngIDF     map[string]float32
-	ngNorm    []float32 // euclidean norm per label
-	docNgNorm []float32 // euclidean norm of each concept's summed label trigrams
-	docLabels []int32   // labels per concept
-	w         *weights  // feature weights
-	rerank    *boosted  // reorders the head of occupation pools; nil: linear order
-	tiered    bool      // without trees: exact matches first all the same (skills)
-	group     []int32   // ISCO group number per concept, -1 = none
-	nGroups   int
-	related   [][]int32
-	groupDocs [][]int32          // concepts per ISCO group
-	heads     map[string][]int32 // head atom of some label -> concepts
-	labelHead []string           // head atom per label
-	exactN    map[string][]uint8 // parallel to exact: labels of the concept with that key
-	holes     map[string][]int32 // label key with one atom left out -> concepts
-	descPost  map[string][]descPosting
-	descIDF   map[string]float32
-	descLen   []float32                // description length in tokens, over the mean
-	descRaw   []float32                // description length in tokens
-	lmPost    map[string][]descPosting // feature -> concepts, weighted count over their labels
-	lmMass    []float32                // weighted feature count of each concept's labels
-	grpPost   map[string][]descPosting // feature -> ISCO groups (doc = group), count over their labels
-	grpMass   []float32
-	collP     map[string]float32  // feature probability over all labels
-	prefKey   []string            // label key of each concept's preferred label
-	vocabKeys map[int32][]string  // label keys of a concept's kindVocab labels
-	subst     map[string][]string // atom -> atoms it replaces within some concept's labels
-	unitID    map[string]int32    // label feature key -> number
-	docUnits  [][]int32           // sorted unit numbers of each concept's labels
-	assoc     [][]assocEntry      // unit number -> associated units (learnt from the labels)
-	spell     *speller            // puts right words one slip from a label word
-	pool      sync.Pool
+	nDocs      int
+	labelDoc   []int32
+	labelKind  []labelKind
+	labelNorm  []float32
+	postings   map[string][]posting
+	idf        map[string]float32
+	maxIDF     float32
+	exact      map[string][]int32 // folded, decompounded, sorted label key -> docs
+	docOf      map[string][]int32 // description feature -> docs
+	iscoOf     map[string][]int32 // ISCO label feature -> docs
+	lab        vocab              // label tokens: compound parts for exact keys
+	all        vocab              // label and description tokens: compound parts for features
+	trigrams   map[string][]string
+	memo       map[string]string    // foldToken results, during the build only
+	ngPost     map[string][]posting // char trigram -> labels (tf*idf)
+	ngIDF      map[string]float32
+	ngNorm     []float32 // euclidean norm per label
+	docNgNorm  []float32 // euclidean norm of each concept's summed label trigrams
+	docLabels  []int32   // labels per concept
+	w          *weights  // feature weights
+	rerank     *boosted  // reorders the head of occupation pools; nil: linear order
+	tiered     bool      // without trees: exact matches first all the same (skills)
+	group      []int32   // ISCO group number per concept, -1 = none
+	nGroups    int
+	related    [][]int32
+	groupDocs  [][]int32          // concepts per ISCO group
+	heads      map[string][]int32 // head atom of some label -> concepts
+	labelHead  []string           // head atom per label
+	exactN     map[string][]uint8 // parallel to exact: labels of the concept with that key
+	holes      map[string][]int32 // label key with one atom left out -> concepts
+	descPost   map[string][]descPosting
+	descIDF    map[string]float32
+	descLen    []float32                // description length in tokens, over the mean
+	descRaw    []float32                // description length in tokens
+	lmPost     map[string][]descPosting // feature -> concepts, weighted count over their labels
+	lmMass     []float32                // weighted feature count of each concept's labels
+	grpPost    map[string][]descPosting // feature -> ISCO groups (doc = group), count over their labels
+	grpMass    []float32
+	collP      map[string]float32  // feature probability over all labels
+	prefKey    []string            // label key of each concept's preferred label
+	genericIDF float32             // the idf at or below which a word is generic (see generic)
+	vocabKeys  map[int32][]string  // label keys of a concept's kindVocab labels
+	subst      map[string][]string // atom -> atoms it replaces within some concept's labels
+	unitID     map[string]int32    // label feature key -> number
+	docUnits   [][]int32           // sorted unit numbers of each concept's labels
+	assoc      [][]assocEntry      // unit number -> associated units (learnt from the labels)
+	spell      *speller            // puts right words one slip from a label word
+	pool       sync.Pool
 }
 
 type descPosting struct {
@@ -399,6 +400,8 @@ func buildIndex(docs []document, w *weights) *index {
 	if ix.maxIDF == 0 {
 		ix.maxIDF = 1
 	}
+	// a word in the labels of at least five concepts and 3% of them is generic
+	ix.genericIDF = float32(math.Min(math.Log(1+n/5), math.Log(1+1/0.03)))
 	ix.labelDoc = make([]int32, len(labels))
 	ix.labelKind = make([]labelKind, len(labels))
 	ix.labelNorm = make([]float32, len(labels))
@@ -1317,13 +1320,12 @@ const genericConf = 0.5
 // generic reports whether every word of the query is in the labels of at
 // least five concepts and 3% of them.
 func (ix *index) generic(qf []feature) bool {
-	thr := float32(math.Min(math.Log(1+float64(ix.nDocs)/5), math.Log(1+1/0.03)))
 	n := 0
 	for _, f := range qf {
 		if f.mult < 1 {
 			continue
 		}
-		if w, ok := ix.idf[f.key]; !ok || w > thr {
+		if w, ok := ix.idf[f.key]; !ok || w > ix.genericIDF {
 			return false
 		}
 		n++

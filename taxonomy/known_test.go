@@ -32,7 +32,7 @@ func checkKnownLabels(t *testing.T, kind string, ix *index, rs []conceptRef) {
 	for i, r := range rs {
 		for _, l := range r.labels() {
 			n++
-			if got := ix.search(l, 5); len(got) > 0 && slices.Contains(owners[ownerKey(l)], got[0].doc) {
+			if got := ix.search(l, 5); len(got) > 0 && slices.Contains(owners[normLabel(l)], got[0].doc) {
 				ok++
 			}
 		}

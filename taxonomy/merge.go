@@ -2,7 +2,6 @@ package taxonomy
 
 import (
 	"slices"
-	"strings"
 )
 
 // LoadESCOWithBuiltin is LoadESCO with the project's own vocabulary
@@ -44,7 +43,7 @@ func (t *Taxonomy) addVocabulary(v *Taxonomy) {
 	byLabel := map[string]int{} // normalised label -> ESCO skill, -1 when several
 	for i, s := range t.skills {
 		for _, l := range append([]string{s.label}, s.alts...) {
-			k := strings.Join(tokenize(l), " ")
+			k := normLabel(l)
 			if j, ok := byLabel[k]; ok && j != i {
 				byLabel[k] = -1
 			} else {
@@ -57,7 +56,7 @@ func (t *Taxonomy) addVocabulary(v *Taxonomy) {
 	for _, s := range v.skills {
 		target := -1
 		for _, l := range append([]string{s.label}, s.alts...) {
-			if j, ok := byLabel[strings.Join(tokenize(l), " ")]; ok && j >= 0 {
+			if j, ok := byLabel[normLabel(l)]; ok && j >= 0 {
 				target = j
 				break
 			}
@@ -120,14 +119,13 @@ func (t *Taxonomy) addVocabulary(v *Taxonomy) {
 // label, which move from there (a label is held once). Its preferred
 // label already names it. Labels are compared as normalised.
 func vocabLabels(label string, alts, hidden *[]string, vocab, ls []string) []string {
-	norm := func(l string) string { return strings.Join(tokenize(l), " ") }
-	have := map[string]bool{norm(label): true}
+	have := map[string]bool{normLabel(label): true}
 	for _, l := range vocab {
-		have[norm(l)] = true
+		have[normLabel(l)] = true
 	}
 	out := slices.Clone(vocab)
 	for _, l := range ls {
-		k := norm(l)
+		k := normLabel(l)
 		if k == "" || have[k] {
 			continue
 		}
@@ -135,7 +133,7 @@ func vocabLabels(label string, alts, hidden *[]string, vocab, ls []string) []str
 		// labels the concept carries move with their own spellings
 		moved := false
 		for _, a := range append(slices.Clone(*alts), *hidden...) {
-			if norm(a) == k {
+			if normLabel(a) == k {
 				out = append(out, a)
 				moved = true
 			}
@@ -143,8 +141,8 @@ func vocabLabels(label string, alts, hidden *[]string, vocab, ls []string) []str
 		if !moved {
 			out = append(out, l)
 		}
-		*alts = slices.DeleteFunc(slices.Clone(*alts), func(a string) bool { return norm(a) == k })
-		*hidden = slices.DeleteFunc(slices.Clone(*hidden), func(h string) bool { return norm(h) == k })
+		*alts = slices.DeleteFunc(slices.Clone(*alts), func(a string) bool { return normLabel(a) == k })
+		*hidden = slices.DeleteFunc(slices.Clone(*hidden), func(h string) bool { return normLabel(h) == k })
 	}
 	return out
 }

@@ -142,7 +142,7 @@ func typoShares(t *testing.T, name string, ix *index, rs []conceptRef, twice boo
 				}
 				kind = "two slips"
 			}
-			own := owners[ownerKey(l)]
+			own := owners[normLabel(l)]
 			k := byKind[kind]
 			if k == nil {
 				k = &[3]int{}

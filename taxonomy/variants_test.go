@@ -29,7 +29,7 @@ func TestKnownVariants(t *testing.T) {
 	}
 	for _, r := range rs {
 		for _, l := range r.labels() {
-			own := owners[ownerKey(l)]
+			own := owners[normLabel(l)]
 			words := strings.Fields(strings.ToLower(l))
 			switch {
 			case len(words) >= 2:
