@@ -499,7 +499,9 @@ func openIndexForImport(c *importConfig) (*index.Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, err := index.Open(c.data, index.Options{Locator: locator, Synonyms: tax.SynonymSets(), Decompound: tax.CompoundParts, BatchMax: max(c.batch, 1000)})
+	opts := indexOptions(locator, tax)
+	opts.BatchMax = max(c.batch, 1000)
+	ix, err := index.Open(c.data, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open the data dir %s: %w", c.data, err)
 	}

@@ -214,13 +214,9 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	defer closeAudit()
 
 	metrics := api.NewMetrics(nil)
-	ix, err := index.Open(cfg.data, index.Options{
-		Locator:    locator,
-		Synonyms:   tax.SynonymSets(),
-		Decompound: tax.CompoundParts,
-		OnCommit:   metrics.ObserveCommit,
-		Logger:     log,
-	})
+	opts := indexOptions(locator, tax)
+	opts.OnCommit, opts.Logger = metrics.ObserveCommit, log
+	ix, err := index.Open(cfg.data, opts)
 	if err != nil {
 		return fmt.Errorf("open index in %s: %w", cfg.data, err)
 	}
@@ -329,6 +325,13 @@ func loadLocator(pc4 string) (*geo.Table, error) {
 		}
 	}
 	return locator, nil
+}
+
+// indexOptions are the index options that decide the indexed form of a
+// document, the same for serve and import: a data dir written by one is
+// read by the other without a rebuild, and searches meet the same terms.
+func indexOptions(locator matcher.Locator, tax *taxonomy.Taxonomy) index.Options {
+	return index.Options{Locator: locator, Synonyms: tax.SynonymSets(), Decompound: tax.CompoundParts}
 }
 
 // loadTaxonomy is the taxonomy of --esco: the ESCO CSV folder with the
