@@ -77,10 +77,11 @@ func hardFilterQuery(v *matcher.Vacancy, lat, lon, radiusKm float64) query.Query
 
 // searchIDs returns the external id of every document matching q.
 func searchIDs(ctx context.Context, k *kindIndex, q query.Query) ([]string, error) {
-	if err := k.usable(); err != nil {
+	idx, err := k.bleveIndex()
+	if err != nil {
 		return nil, err
 	}
-	adv, err := k.idx.Advanced()
+	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, fmt.Errorf("index: search %s: %w", k.kind, err)
 	}
@@ -89,7 +90,7 @@ func searchIDs(ctx context.Context, k *kindIndex, q query.Query) ([]string, erro
 		return nil, fmt.Errorf("index: search %s: %w", k.kind, err)
 	}
 	defer r.Close()
-	s, err := q.Searcher(ctx, r, k.idx.Mapping(), search.SearcherOptions{Score: "none"})
+	s, err := q.Searcher(ctx, r, idx.Mapping(), search.SearcherOptions{Score: "none"})
 	if err != nil {
 		return nil, fmt.Errorf("index: search %s: %w", k.kind, err)
 	}

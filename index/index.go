@@ -240,13 +240,14 @@ func damaged(path string, err error) error {
 	return fmt.Errorf("index: the index in %s cannot be read; it may be damaged: restore the data dir from a backup, or start with an empty one and import again (%w)", path, err)
 }
 
-// usable returns nil, or ErrUnavailable when a batch of the index failed
-// on disk (see failed).
-func (k *kindIndex) usable() error {
+// bleveIndex is the Bleve index for a read or write, or ErrUnavailable when a
+// batch of it failed on disk (see failed). Every use of the index after
+// opening goes through it, so that none can touch the closed segment.
+func (k *kindIndex) bleveIndex() (bleve.Index, error) {
 	if e := k.failed.Load(); e != nil {
-		return fmt.Errorf("index: %s: %w: a write to disk failed (%v); restart werkmatch", k.kind, matcher.ErrUnavailable, *e)
+		return nil, fmt.Errorf("index: %s: %w: a write to disk failed (%v); restart werkmatch", k.kind, matcher.ErrUnavailable, *e)
 	}
-	return nil
+	return k.idx, nil
 }
 
 // scorchConfig is the default scorch mode, in which Batch returns only
@@ -487,11 +488,12 @@ func (k *kindIndex) syncSynonyms(sets [][]string) error {
 // count is the number of stored documents (synonym definitions are
 // documents to Bleve too, but carry no kind term).
 func (k *kindIndex) count() (uint64, error) {
-	if err := k.usable(); err != nil {
+	idx, err := k.bleveIndex()
+	if err != nil {
 		return 0, err
 	}
 	sr := bleve.NewSearchRequestOptions(allDocs(k.kind), 0, 0, false)
-	res, err := k.idx.Search(sr)
+	res, err := idx.Search(sr)
 	if err != nil {
 		return 0, fmt.Errorf("index: count %s: %w", k.kind, err)
 	}
@@ -503,10 +505,11 @@ func (k *kindIndex) get(id string) ([]byte, error) {
 	if id == "" || id[0] == 0 {
 		return nil, matcher.ErrNotFound
 	}
-	if err := k.usable(); err != nil {
+	idx, err := k.bleveIndex()
+	if err != nil {
 		return nil, err
 	}
-	doc, err := k.idx.Document(id)
+	doc, err := idx.Document(id)
 	if err != nil {
 		return nil, fmt.Errorf("index: get %s: %w", k.kind, err)
 	}
@@ -526,7 +529,8 @@ func (k *kindIndex) get(id string) ([]byte, error) {
 }
 
 func (k *kindIndex) each(ctx context.Context, fn func(raw []byte) error) (err error) {
-	if err := k.usable(); err != nil {
+	idx, err := k.bleveIndex()
+	if err != nil {
 		return err
 	}
 	defer func() {
@@ -536,7 +540,7 @@ func (k *kindIndex) each(ctx context.Context, fn func(raw []byte) error) (err er
 		}
 	}()
 	var fnErr error
-	err = eachStored(ctx, k.idx, func(raw []byte) error {
+	err = eachStored(ctx, idx, func(raw []byte) error {
 		fnErr = fn(raw)
 		return fnErr
 	})

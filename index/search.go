@@ -63,10 +63,14 @@ func (ix *Index) analyzer(kind string) analysis.Analyzer {
 	if kind == kindVacancy {
 		k = ix.vacancies
 	}
-	if k == nil || k.usable() != nil {
+	if k == nil {
 		return nil
 	}
-	return k.idx.Mapping().AnalyzerNamed(analyzerName)
+	idx, err := k.bleveIndex()
+	if err != nil {
+		return nil
+	}
+	return idx.Mapping().AnalyzerNamed(analyzerName)
 }
 
 func invalid(format string, args ...any) error {
@@ -238,10 +242,11 @@ func (ix *Index) search(ctx context.Context, k *kindIndex, req matcher.SearchReq
 	}
 	sr.AddFacet(FacetHours, hf)
 
-	if err := k.usable(); err != nil {
+	idx, err := k.bleveIndex()
+	if err != nil {
 		return nil, err
 	}
-	res, err := k.idx.SearchInContext(ctx, sr)
+	res, err := idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, fmt.Errorf("index: search %s: %w", k.kind, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/werkmatch/werkmatch/matcher"
 )
 
@@ -31,8 +33,8 @@ func (k *kindIndex) write(ctx context.Context, ops []op) error {
 	if len(ops) == 0 {
 		return nil
 	}
-	if err := k.usable(); err != nil {
-		return err
+	if _, err := k.bleveIndex(); err != nil {
+		return err // answered at once: the committer would refuse it too
 	}
 	r := &request{ops: ops, done: make(chan error, 1)}
 	k.mu.RLock()
@@ -194,12 +196,13 @@ func (k *kindIndex) commit(reqs []*request, n int) {
 		err = k.opts.FaultHook()
 	}
 	if err == nil && len(live) > 0 {
-		if err = k.usable(); err == nil {
+		var idx bleve.Index
+		if idx, err = k.bleveIndex(); err == nil {
 			// Default scorch mode: Batch returns once the persister has
 			// written and fsynced the segment and committed the root (see
 			// the package doc for the unsafe_batch figures behind this
 			// choice).
-			if err = k.idx.Batch(b); err != nil {
+			if err = idx.Batch(b); err != nil {
 				failed := err // a copy: err itself is wrapped below
 				k.failed.Store(&failed)
 				k.opts.Logger.Error("index: a write to disk failed; the index answers 503 until werkmatch is restarted",
@@ -227,10 +230,11 @@ func (k *kindIndex) exists(id string) (bool, error) {
 	if id == "" || id[0] == 0 {
 		return false, nil
 	}
-	if err := k.usable(); err != nil {
+	idx, err := k.bleveIndex()
+	if err != nil {
 		return false, err
 	}
-	adv, err := k.idx.Advanced()
+	adv, err := idx.Advanced()
 	if err != nil {
 		return false, err
 	}
