@@ -308,11 +308,8 @@ func run(ctx context.Context, c config, out io.Writer) (*Report, error) {
 		defer os.RemoveAll(d)
 		dir = d
 	}
-	if fs := fsType(dir); fs == "tmpfs" || fs == "ramfs" {
+	if fs := fsType(dir); fs != "" {
 		pr("WARNING: %s is on %s: the durable-write figures (import, ingest, restart) measure memory, not a disk; give -dir on a disk", dir, fs)
-	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return nil, fmt.Errorf("-dir %s is not empty: the bulk import needs a new index", dir)
 	}
 	pr("\n== bulk import ==")
 	pr("method: index.PutProfiles / PutVacancies (durable, group-committed) from %d writers, %d documents per call, into a new index in %s", c.importWriters, c.importChunk, dir)
