@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -163,15 +162,13 @@ func writeProblem(c *gin.Context, p *Problem) {
 // e-mail address or BSN a client put in a URL.
 func instance(c *gin.Context) string {
 	path := c.Request.URL.Path
-	for _, seg := range strings.Split(strings.Trim(path, "/"), "/") {
-		if seg != "" && matcher.SafeID(seg) == "" {
-			if t := c.FullPath(); t != "" {
-				return t
-			}
-			return "/"
-		}
+	if safePath(path) {
+		return path
 	}
-	return path
+	if t := c.FullPath(); t != "" {
+		return t
+	}
+	return "/"
 }
 
 // storeGet applies storeErr to a store read.

@@ -72,6 +72,14 @@ var (
 // rebuilt from its stored documents; the synonym sets are (re)loaded when
 // they differ from the stored ones.
 func Open(dir string, opts Options) (*Index, error) {
+	return OpenContext(context.Background(), dir, opts)
+}
+
+// OpenContext is Open with a context that stops a rebuild: cancelled
+// during one, it leaves the data dir as it was (the old index, still of
+// the old mapping version, is rebuilt at the next open) and returns the
+// context's error.
+func OpenContext(ctx context.Context, dir string, opts Options) (*Index, error) {
 	if opts.Locator == nil {
 		return nil, errors.New("index: Options.Locator is required")
 	}
@@ -89,11 +97,11 @@ func Open(dir string, opts Options) (*Index, error) {
 	}
 	ix := &Index{opts: opts}
 	var err error
-	ix.profiles, err = openKind(filepath.Join(dir, "profiles.bleve"), kindProfile, &ix.opts)
+	ix.profiles, err = openKind(ctx, filepath.Join(dir, "profiles.bleve"), kindProfile, &ix.opts)
 	if err != nil {
 		return nil, err
 	}
-	ix.vacancies, err = openKind(filepath.Join(dir, "vacancies.bleve"), kindVacancy, &ix.opts)
+	ix.vacancies, err = openKind(ctx, filepath.Join(dir, "vacancies.bleve"), kindVacancy, &ix.opts)
 	if err != nil {
 		_ = ix.profiles.close()
 		return nil, err
@@ -254,7 +262,7 @@ func (k *kindIndex) bleveIndex() (bleve.Index, error) {
 // once the batch is on disk (see the package doc).
 func scorchConfig(*Options) map[string]interface{} { return map[string]interface{}{} }
 
-func openKind(path, kind string, opts *Options) (*kindIndex, error) {
+func openKind(ctx context.Context, path, kind string, opts *Options) (*kindIndex, error) {
 	m, err := newMapping(kind)
 	if err != nil {
 		return nil, fmt.Errorf("index: mapping: %w", err)
@@ -267,8 +275,7 @@ func openKind(path, kind string, opts *Options) (*kindIndex, error) {
 		return nil, damaged(path, err)
 	}
 	if string(ver) != mappingVersion {
-		opts.Logger.Info("index: rebuilding", "kind", kind, "from_version", string(ver), "to_version", mappingVersion)
-		idx, err = reindex(path, idx, m, opts)
+		idx, err = reindex(ctx, path, string(ver), idx, m, opts)
 		if err != nil {
 			return nil, fmt.Errorf("index: rebuild %s: %w", kind, err)
 		}
@@ -344,30 +351,46 @@ func recoverReindex(path string) error {
 	return os.RemoveAll(path + ".old")
 }
 
+// rebuildProgress is how often a rebuild logs how far it is.
+var rebuildProgress = 10 * time.Second
+
 // reindex copies every stored document of old into a new index with the
-// current mapping and swaps it in.
-func reindex(path string, old bleve.Index, m mapping.IndexMapping, opts *Options) (bleve.Index, error) {
+// current mapping and swaps it in. It takes about as long as a bulk import
+// of the same documents, so it logs its progress.
+func reindex(ctx context.Context, path, from string, old bleve.Index, m mapping.IndexMapping, opts *Options) (bleve.Index, error) {
+	kind := kindProfile
+	if filepath.Base(path) == "vacancies.bleve" {
+		kind = kindVacancy
+	}
+	total, _ := old.DocCount()
+	opts.Logger.Info("index: rebuilding for a new mapping version from the stored documents; this takes about as long as importing them",
+		"kind", kind, "from_version", from, "to_version", mappingVersion, "docs_about", total)
+	start := time.Now()
 	tmp := path + ".reindex"
 	nidx, err := bleve.NewUsing(tmp, m, scorch.Name, scorch.Name, scorchConfig(opts))
 	if err != nil {
 		_ = old.Close()
 		return nil, err
 	}
-	kind := kindProfile
-	if filepath.Base(path) == "vacancies.bleve" {
-		kind = kindVacancy
-	}
 	b := nidx.NewBatch()
+	n, last := 0, start
 	flush := func() error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if b.Size() == 0 {
 			return nil
 		}
 		err := nidx.Batch(b)
 		b.Reset()
+		if now := time.Now(); err == nil && now.Sub(last) >= rebuildProgress {
+			last = now
+			opts.Logger.Info("index: rebuilding", "kind", kind, "docs", n, "of_about", total,
+				"elapsed", now.Sub(start).Round(time.Second).String())
+		}
 		return err
 	}
-	n := 0
-	err = eachStored(context.Background(), old, func(raw []byte) error {
+	err = eachStored(ctx, old, func(raw []byte) error {
 		var d map[string]interface{}
 		var id string
 		if kind == kindProfile {
@@ -392,7 +415,7 @@ func reindex(path string, old bleve.Index, m mapping.IndexMapping, opts *Options
 			return err
 		}
 		n++
-		if b.Size() >= 5000 {
+		if b.Size() >= rebuildBatch {
 			return flush()
 		}
 		return nil
@@ -409,6 +432,10 @@ func reindex(path string, old bleve.Index, m mapping.IndexMapping, opts *Options
 	}
 	if err != nil {
 		_ = os.RemoveAll(tmp)
+		if ctx.Err() != nil {
+			opts.Logger.Warn("index: rebuild stopped; the data dir is unchanged and the rebuild starts again at the next start",
+				"kind", kind, "docs", n, "of_about", total)
+		}
 		return nil, err
 	}
 	if err := os.Rename(path, path+".old"); err != nil {
@@ -423,9 +450,12 @@ func reindex(path string, old bleve.Index, m mapping.IndexMapping, opts *Options
 	if err := os.RemoveAll(path + ".old"); err != nil {
 		return nil, err
 	}
-	opts.Logger.Info("index: rebuilt", "kind", kind, "docs", n)
+	opts.Logger.Info("index: rebuilt", "kind", kind, "docs", n, "took", time.Since(start).Round(time.Millisecond).String())
 	return bleve.OpenUsing(path, scorchConfig(opts))
 }
+
+// rebuildBatch is the number of documents per batch of a rebuild.
+var rebuildBatch = 5000
 
 func syncDir(dir string) error {
 	f, err := os.Open(dir)

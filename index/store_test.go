@@ -1,11 +1,15 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -211,6 +215,40 @@ func TestClosed(t *testing.T) {
 	}
 }
 
+// setMappingVersion makes the profile index look as if an older mapping
+// had written it.
+func setMappingVersion(t *testing.T, dir, v string) {
+	t.Helper()
+	b, err := bleve.Open(filepath.Join(dir, "profiles.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SetInternal(keyMappingVersion, []byte(v)); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lockedBuffer is a log sink the index's goroutines may write to.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 func TestReindexOnMappingVersion(t *testing.T) {
 	dir := t.TempDir()
 	ix, err := Open(dir, Options{Locator: geo.New()})
@@ -224,19 +262,26 @@ func TestReindexOnMappingVersion(t *testing.T) {
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
 	}
-	// pretend the index was written by an older mapping
-	path := filepath.Join(dir, "profiles.bleve")
-	b, err := bleve.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	setMappingVersion(t, dir, "0")
+
+	// A rebuild stopped by its context leaves the old index in place.
+	defer func(b int, p time.Duration) { rebuildBatch, rebuildProgress = b, p }(rebuildBatch, rebuildProgress)
+	rebuildBatch, rebuildProgress = 1, 0
+	stopped, cancel := context.WithCancel(ctx)
+	cancel()
+	var log lockedBuffer
+	logger := slog.New(slog.NewTextHandler(&log, nil))
+	if _, err := OpenContext(stopped, dir, Options{Locator: geo.New(), Logger: logger}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("open with a cancelled context during a rebuild: %v", err)
 	}
-	if err := b.SetInternal(keyMappingVersion, []byte("0")); err != nil {
-		t.Fatal(err)
+	if !strings.Contains(log.String(), "rebuild stopped") {
+		t.Errorf("no log line for the stopped rebuild:\n%s", log.String())
 	}
-	if err := b.Close(); err != nil {
-		t.Fatal(err)
+	if _, err := os.Stat(filepath.Join(dir, "profiles.bleve.reindex")); !os.IsNotExist(err) {
+		t.Errorf("the stopped rebuild left its new index behind: %v", err)
 	}
-	ix, err = Open(dir, Options{Locator: geo.New(), Synonyms: testSynonyms})
+
+	ix, err = Open(dir, Options{Locator: geo.New(), Synonyms: testSynonyms, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,6 +298,19 @@ func TestReindexOnMappingVersion(t *testing.T) {
 	}
 	if r, err := ix.SearchProfiles(ctx, matcher.SearchRequest{Q: "heftruckchauffeur"}); err != nil || r.Total != 1 {
 		t.Fatalf("search after rebuild: %v, %v", r, err)
+	}
+	// The operator sees that a rebuild is running, how far it is, and
+	// when it is done.
+	out := log.String()
+	n := len(testProfiles())
+	for _, want := range []string{
+		"takes about as long as importing them",
+		fmt.Sprintf("msg=\"index: rebuilding\" kind=profile docs=%d", n),
+		fmt.Sprintf("msg=\"index: rebuilt\" kind=profile docs=%d", n),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -253,7 +254,7 @@ func importFile(ctx context.Context, c *importConfig, progress io.Writer, hooks 
 		}
 	}
 
-	ix, err := openIndexForImport(c)
+	ix, err := openIndexForImport(ctx, c, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -484,12 +485,11 @@ func writeReject(w io.Writer, line int, id string, err error) {
 }
 
 // openIndexForImport opens the data dir the way serve does (same locator
-// and synonyms), after making sure no server holds it.
-func openIndexForImport(c *importConfig) (*index.Index, error) {
-	for _, kind := range []string{"profiles.bleve", "vacancies.bleve"} {
-		if err := checkNotLocked(filepath.Join(c.data, kind, "store", "root.bolt")); err != nil {
-			return nil, err
-		}
+// and synonyms), after making sure no server holds it. The index's log
+// lines (a rebuild after an upgrade and its progress) go to progress.
+func openIndexForImport(ctx context.Context, c *importConfig, progress io.Writer) (*index.Index, error) {
+	if err := dataDirFree(c.data); err != nil {
+		return nil, err
 	}
 	locator, err := loadLocator(c.pc4)
 	if err != nil {
@@ -501,11 +501,25 @@ func openIndexForImport(c *importConfig) (*index.Index, error) {
 	}
 	opts := indexOptions(locator, tax)
 	opts.BatchMax = max(c.batch, 1000)
-	ix, err := index.Open(c.data, opts)
+	if progress != nil {
+		opts.Logger = slog.New(slog.NewTextHandler(progress, nil))
+	}
+	ix, err := index.OpenContext(ctx, c.data, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open the data dir %s: %w", c.data, err)
 	}
 	return ix, nil
+}
+
+// dataDirFree fails with errLocked when another process has an index of
+// the data dir open (Bleve would wait for its lock without a word).
+func dataDirFree(dir string) error {
+	for _, kind := range []string{"profiles.bleve", "vacancies.bleve"} {
+		if err := checkNotLocked(filepath.Join(dir, kind, "store", "root.bolt")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // errLocked says that another process (a running server) has the index open.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/werkmatch/werkmatch/api"
@@ -189,6 +190,32 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	if cfg.pc4 != "" {
 		log.Info("PC4 centroids loaded", "file", cfg.pc4, "entries", locator.Len())
 	}
+	// Listen first: /healthz answers while the taxonomy loads and the data
+	// dir opens (a rebuild after an upgrade takes minutes), and every other
+	// route says that werkmatch is starting.
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return fmt.Errorf("--addr: %w", err)
+	}
+	handler := &swapHandler{}
+	handler.set(api.Starting())
+	hs := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		// generous enough for a bulk body of --max-bulk-body on a slow
+		// link, short enough that a stalled client cannot hold a
+		// connection for ever
+		ReadTimeout:    5 * time.Minute,
+		WriteTimeout:   10 * time.Minute,
+		IdleTimeout:    120 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	defer hs.Close() // on an error before the shutdown below
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.demo)
+
 	t0 := time.Now()
 	tax, err := loadTaxonomy(cfg.esco)
 	if err != nil {
@@ -216,8 +243,19 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	metrics := api.NewMetrics(nil)
 	opts := indexOptions(locator, tax)
 	opts.OnCommit, opts.Logger = metrics.ObserveCommit, log
-	ix, err := index.Open(cfg.data, opts)
+	if err := dataDirFree(cfg.data); err != nil {
+		if errors.Is(err, errLocked) {
+			return fmt.Errorf("--data %s is in use by another process (another werkmatch serve, or an import): stop it first", cfg.data)
+		}
+		return fmt.Errorf("--data %s: %w", cfg.data, err)
+	}
+	beforeIndexOpen()
+	ix, err := index.OpenContext(ctx, cfg.data, opts)
 	if err != nil {
+		if ctx.Err() != nil {
+			log.Info("stopped while opening the data dir", "dir", cfg.data)
+			return nil
+		}
 		return fmt.Errorf("open index in %s: %w", cfg.data, err)
 	}
 	defer func() {
@@ -254,25 +292,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 		Metrics: metrics, MaxBody: cfg.maxBody, MaxBulkBody: cfg.maxBulkBody, NotReady: true,
 	})
 
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return fmt.Errorf("--addr: %w", err)
-	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		// generous enough for a bulk body of --max-bulk-body on a slow
-		// link, short enough that a stalled client cannot hold a
-		// connection for ever
-		ReadTimeout:    5 * time.Minute,
-		WriteTimeout:   10 * time.Minute,
-		IdleTimeout:    120 * time.Second,
-		MaxHeaderBytes: 64 << 10,
-		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
-	log.Info("listening", "addr", ln.Addr().String(), "demo", cfg.demo)
+	handler.set(srv)
 	if cfg.demo {
 		printDemoKeys(out, ln.Addr().String())
 	}
@@ -447,4 +467,16 @@ func (p *progress) add(n int) {
 		p.last = now
 		p.log.Info(p.what, "done", p.n, "total", p.total, "elapsed", now.Sub(p.start).Round(time.Millisecond).String())
 	}
+}
+
+// beforeIndexOpen lets a test hold serve while it opens the data dir.
+var beforeIndexOpen = func() {}
+
+// swapHandler serves api.Starting until the api.Server is built.
+type swapHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
 }

@@ -263,3 +263,108 @@ func TestAuditLogMode(t *testing.T) {
 		t.Fatalf("mode %v (%v)", fi.Mode().Perm(), err)
 	}
 }
+
+// TestServeAnswersWhileOpening: serve listens before it opens the data dir
+// (a rebuild after an upgrade takes minutes), so a liveness probe gets 200
+// from /healthz meanwhile, while /readyz and /v1 answer 503 with
+// Retry-After; a data dir that another process holds is refused at once.
+func TestServeAnswersWhileOpening(t *testing.T) {
+	entered, hold := make(chan struct{}), make(chan struct{})
+	beforeIndexOpen = func() { close(entered); <-hold }
+	defer func() { beforeIndexOpen = func() {} }()
+	dir, addr := t.TempDir(), freeAddr(t)
+	cfg, err := parseServeFlags([]string{"--addr", addr, "--log-level", "warn", "--demo", "--data", dir,
+		"--demo-profiles", "20", "--demo-vacancies", "5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, cfg, slog.New(slog.DiscardHandler), io.Discard) }()
+	select {
+	case <-entered:
+	case err := <-done:
+		t.Fatalf("serve returned before opening the data dir: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not reach the data dir")
+	}
+	base := "http://" + addr
+	get := func(method, path, key string) (*http.Response, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, nil)
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		b, _ := io.ReadAll(resp.Body)
+		if len(b) > 0 {
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatalf("%s %s: %v in %q", method, path, err, b)
+			}
+		}
+		return resp, m
+	}
+	if resp, m := get("GET", "/healthz", ""); resp.StatusCode != 200 || m["status"] != "ok" {
+		t.Errorf("healthz while opening: %d %v", resp.StatusCode, m)
+	}
+	if resp, _ := get("HEAD", "/healthz", ""); resp.StatusCode != 200 {
+		t.Errorf("HEAD healthz while opening: %d", resp.StatusCode)
+	}
+	resp, m := get("GET", "/readyz", "")
+	checks, _ := m["checks"].(map[string]any)
+	if resp.StatusCode != 503 || resp.Header.Get("Content-Type") != api.ProblemContentType ||
+		resp.Header.Get("Retry-After") == "" || checks["index"] != "opening" {
+		t.Errorf("readyz while opening: %d %v %v", resp.StatusCode, resp.Header, m)
+	}
+	resp, m = get("GET", "/v1/vacancies/demo-v0001/matches", api.DemoEmployerA)
+	if resp.StatusCode != 503 || resp.Header.Get(api.RequestIDHeader) == "" || m["request_id"] != resp.Header.Get(api.RequestIDHeader) ||
+		m["instance"] != "/v1/vacancies/demo-v0001/matches" || !strings.Contains(fmt.Sprint(m["detail"]), "starting") {
+		t.Errorf("a /v1 route while opening: %d %v %v", resp.StatusCode, resp.Header, m)
+	}
+	// a path segment that is personal data is not repeated
+	if _, m := get("GET", "/v1/profiles/123456782", api.DemoAdmin); m["instance"] != "/" {
+		t.Errorf("instance of a BSN path while opening: %v", m["instance"])
+	}
+
+	close(hold)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if resp, _ := get("GET", "/readyz", ""); resp.StatusCode == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("not ready after the data dir opened")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if resp, m := get("GET", "/v1/vacancies/demo-v0000/matches", api.DemoEmployerA); resp.StatusCode != 200 {
+		t.Errorf("match once ready: %d %v", resp.StatusCode, m)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+
+	// Another process holds the data dir: refused at once, with a reason.
+	ix, err := index.Open(dir, index.Options{Locator: geo.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	cfg.addr = freeAddr(t)
+	err = serve(context.Background(), cfg, slog.New(slog.DiscardHandler), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "in use by another process") {
+		t.Errorf("serve on a data dir held by another process: %v", err)
+	}
+}
