@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/werkmatch/werkmatch/api"
+	"github.com/werkmatch/werkmatch/internal/syncbuf"
 )
 
 // auditRecords parses the JSON lines of a log and returns the
@@ -45,7 +46,7 @@ func recordIDs(m map[string]any) []string {
 // fingerprint, the role, the route template, the request id and the
 // profile ids shown; never the key, its full hash or profile text.
 func TestAuditProfileViews(t *testing.T) {
-	audit := &syncBuffer{}
+	audit := &syncbuf.Buffer{}
 	e := newEnv(t, func(c *api.Config) {
 		c.Audit = slog.New(slog.NewJSONHandler(audit, nil))
 	})
@@ -129,7 +130,7 @@ func TestAuditProfileViews(t *testing.T) {
 // requests, answers without profiles, or accountmanager reads of
 // vacancies.
 func TestAuditOnlyProfileViews(t *testing.T) {
-	audit := &syncBuffer{}
+	audit := &syncbuf.Buffer{}
 	e := newEnv(t, func(c *api.Config) {
 		c.Audit = slog.New(slog.NewJSONHandler(audit, nil))
 	})

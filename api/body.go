@@ -1,15 +1,12 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -90,75 +87,11 @@ func decodeJSON(c *gin.Context, limit int64, v any) error {
 	if err != nil {
 		return err
 	}
-	return unmarshalStrict(b, v)
+	return unmarshalStrict(b, v, "body")
 }
 
-// unmarshalStrict decodes exactly one JSON value from b into v.
-func unmarshalStrict(b []byte, v any) error {
-	if len(bytes.TrimSpace(b)) == 0 {
-		return problem(http.StatusBadRequest, "the body is empty; send a JSON object")
-	}
-	if !utf8.Valid(b) {
-		return problem(http.StatusBadRequest, "the body is not valid UTF-8")
-	}
-	depth, keys := matcher.JSONShape(b)
-	if depth > MaxJSONDepth {
-		return problem(http.StatusBadRequest, fmt.Sprintf("the JSON is nested more than %d levels deep", MaxJSONDepth))
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return jsonProblem(err)
-	}
-	if err := matcher.CheckJSONKeys(keys, v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return problem(http.StatusBadRequest, "unexpected data after the JSON value")
-	}
-	return nil
-}
-
-// jsonProblem turns an encoding/json error into a 400 that names the
-// field where it can, without echoing values.
-func jsonProblem(err error) error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		field := te.Field
-		if field == "" {
-			return problem(http.StatusBadRequest, "the body must be a JSON object")
-		}
-		return fieldError(field, "must be a JSON "+jsonKind(te.Type.Kind().String()))
-	case errors.As(err, &se):
-		return problem(http.StatusBadRequest, fmt.Sprintf("malformed JSON at byte %d", se.Offset))
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return problem(http.StatusBadRequest, "the JSON value is incomplete")
-	}
-	msg := err.Error()
-	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		// The name is repeated only when it looks like a field name: a
-		// client that sent personal data as a key gets it not back.
-		if f = strings.Trim(f, `"`); matcher.SafeFieldName(f) == "" {
-			return problem(http.StatusBadRequest, "the request has invalid fields",
-				matcher.FieldError{Field: "", Message: "an unknown field (its name is not repeated: it does not look like a field name)"})
-		}
-		return fieldError(f, "is not a field of this document")
-	}
-	return problem(http.StatusBadRequest, "malformed JSON")
-}
-
-func jsonKind(k string) string {
-	switch k {
-	case "int", "int64", "int32", "uint", "uint64", "float64":
-		return "number (integer where the contract says so)"
-	case "slice":
-		return "array"
-	case "struct", "map":
-		return "object"
-	case "bool":
-		return "boolean"
-	}
-	return k
+// unmarshalStrict decodes exactly one JSON object from b into v
+// (matcher.DecodeStrict); its errors are 400s through problemOf.
+func unmarshalStrict(b []byte, v any, what string) error {
+	return matcher.DecodeStrict(b, v, what, MaxJSONDepth)
 }

@@ -135,7 +135,7 @@ func (b *bulkState) reject(line int, id string, err error) {
 
 func (b *bulkState) add(line int, raw []byte) {
 	p := new(matcher.Profile)
-	if err := unmarshalStrict(raw, p); err != nil {
+	if err := unmarshalStrict(raw, p, "line"); err != nil {
 		b.reject(line, "", err)
 		return
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/werkmatch/werkmatch/cache"
 	"github.com/werkmatch/werkmatch/geo"
 	"github.com/werkmatch/werkmatch/index"
+	"github.com/werkmatch/werkmatch/internal/syncbuf"
 	"github.com/werkmatch/werkmatch/matcher"
 	"github.com/werkmatch/werkmatch/taxonomy"
 )
@@ -62,24 +62,7 @@ type env struct {
 	ix     *index.Index
 	engine *matcher.Engine
 	cache  matcher.ResultCache
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs   *syncbuf.Buffer
 }
 
 func newEnv(t testing.TB, mod func(*api.Config)) *env {
@@ -92,7 +75,7 @@ func newEnv(t testing.TB, mod func(*api.Config)) *env {
 	}
 	t.Cleanup(func() { _ = ix.Close() })
 	eng := matcher.NewEngine(matcher.EngineOptions{Locator: loc, Taxonomy: tax, Workers: 1})
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg := api.Config{
 		Store: ix, Searcher: ix, Engine: eng, Taxonomy: tax, Keys: testKeys(t),
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -13,25 +12,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	"github.com/werkmatch/werkmatch/internal/redistest"
+	"github.com/werkmatch/werkmatch/internal/syncbuf"
 )
-
-// lockedBuffer collects log output from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestRedisFault runs readers and writers on two replicas while the
 // (own, throwaway) Redis is killed and restarted, then hangs (SIGSTOP)
@@ -39,7 +21,7 @@ func (l *lockedBuffer) String() string {
 func TestRedisFault(t *testing.T) {
 	srv := redistest.Start(t)
 	prefix := testPrefix(t)
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	opts := RedisOptions{ // default 50ms timeouts
 		BreakerCooldown: 300 * time.Millisecond,
 		Logger:          slog.New(slog.NewTextHandler(&logs, nil)),

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/werkmatch/werkmatch/geo"
+	"github.com/werkmatch/werkmatch/internal/syncbuf"
 	"github.com/werkmatch/werkmatch/matcher"
 )
 
@@ -231,24 +231,6 @@ func setMappingVersion(t *testing.T, dir, v string) {
 	}
 }
 
-// lockedBuffer is a log sink the index's goroutines may write to.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 func TestReindexOnMappingVersion(t *testing.T) {
 	dir := t.TempDir()
 	ix, err := Open(dir, Options{Locator: geo.New()})
@@ -269,7 +251,7 @@ func TestReindexOnMappingVersion(t *testing.T) {
 	rebuildBatch, rebuildProgress = 1, 0
 	stopped, cancel := context.WithCancel(ctx)
 	cancel()
-	var log lockedBuffer
+	var log syncbuf.Buffer
 	logger := slog.New(slog.NewTextHandler(&log, nil))
 	if _, err := OpenContext(stopped, dir, Options{Locator: geo.New(), Logger: logger}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("open with a cancelled context during a rebuild: %v", err)

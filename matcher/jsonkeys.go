@@ -3,10 +3,14 @@ package matcher
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"reflect"
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Strict JSON documents. encoding/json matches keys without regard to
@@ -119,4 +123,90 @@ func jsonNames(t reflect.Type) map[string]bool {
 	}
 	jsonNameCache.Store(t, m)
 	return m
+}
+
+// DecodeError says why a document is not strict JSON when no single field
+// is to blame: not UTF-8, malformed, incomplete, nested too deep, not an
+// object, data after it. Its message never repeats the input. It is
+// ErrInvalid.
+type DecodeError struct{ Msg string }
+
+func (e *DecodeError) Error() string { return e.Msg }
+
+// Is makes a DecodeError match ErrInvalid.
+func (e *DecodeError) Is(target error) bool { return target == ErrInvalid }
+
+// DecodeStrict decodes the one JSON object in b into the struct v points
+// to, as a document of the contract: valid UTF-8, nested at most maxDepth
+// levels (0: no limit), no unknown field, no key given twice or in other
+// capitals (CheckJSONKeys), nothing but white space after it. what names
+// the input in messages ("body", "line"). A field to blame gives a
+// *ValidationError naming it (a key is named only as SafeFieldName allows),
+// anything else a *DecodeError.
+func DecodeStrict(b []byte, v any, what string, maxDepth int) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return &DecodeError{"the " + what + " is empty; send a JSON object"}
+	}
+	if !utf8.Valid(b) {
+		return &DecodeError{"the " + what + " is not valid UTF-8"}
+	}
+	depth, keys := JSONShape(b)
+	if maxDepth > 0 && depth > maxDepth {
+		return &DecodeError{fmt.Sprintf("the JSON is nested more than %d levels deep", maxDepth)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeErr(err, what)
+	}
+	if err := CheckJSONKeys(keys, v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return &DecodeError{"unexpected data after the JSON value"}
+	}
+	return nil
+}
+
+// decodeErr turns an encoding/json error into a field error where a field
+// is to blame, without echoing values.
+func decodeErr(err error, what string) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	field := func(name, msg string) error {
+		return &ValidationError{Fields: []FieldError{{Field: name, Message: msg}}}
+	}
+	switch {
+	case errors.As(err, &te) && te.Field != "":
+		return field(te.Field, "must be a JSON "+jsonKind(te.Type.Kind()))
+	case errors.As(err, &te):
+		return &DecodeError{"the " + what + " must be a JSON object"}
+	case errors.As(err, &se):
+		return &DecodeError{fmt.Sprintf("malformed JSON at byte %d", se.Offset)}
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &DecodeError{"the JSON value is incomplete"}
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		// The name is repeated only when it looks like a field name: a
+		// client that sent personal data as a key gets it not back.
+		if f = SafeFieldName(strings.Trim(f, `"`)); f == "" {
+			return field("", "an unknown field (its name is not repeated: it does not look like a field name)")
+		}
+		return field(f, "is not a field of this document")
+	}
+	return &DecodeError{"malformed JSON"}
+}
+
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint, reflect.Uint64, reflect.Float64:
+		return "number (integer where the contract says so)"
+	case reflect.Slice:
+		return "array"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Bool:
+		return "boolean"
+	}
+	return k.String()
 }

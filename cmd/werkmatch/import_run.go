@@ -18,7 +18,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -580,7 +579,7 @@ func (s *ndjsonSource) next() (record, error) {
 			raw = bytes.TrimPrefix(raw, []byte("\ufeff")) // a BOM before the first line
 		}
 		rec.doc = newDocument(s.kind)
-		rec.err = decodeStrict(raw, rec.doc)
+		rec.err = matcher.DecodeStrict(raw, rec.doc, "line", 0)
 		return rec, nil
 	}
 }
@@ -609,54 +608,6 @@ func readLineLimited(r *bufio.Reader, max int) (line []byte, n int, tooLong bool
 	}
 	line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
 	return line, n, tooLong, err
-}
-
-// decodeStrict decodes exactly one JSON object with no unknown fields; the
-// error names the field or the position, never the value.
-func decodeStrict(raw []byte, v any) error {
-	if !utf8.Valid(raw) {
-		return errors.New("the line is not valid UTF-8 (convert the file to UTF-8 first)")
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil {
-		if _, e := dec.Token(); e != io.EOF {
-			return errors.New("unexpected data after the JSON object")
-		}
-		_, keys := matcher.JSONShape(raw)
-		return matcher.CheckJSONKeys(keys, v)
-	}
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te) && te.Field != "":
-		return &matcher.ValidationError{Fields: []matcher.FieldError{{Field: te.Field, Message: "must be a JSON " + jsonTypeName(te.Type)}}}
-	case errors.As(err, &te):
-		return errors.New("the line must be a JSON object")
-	case errors.As(err, &se):
-		return fmt.Errorf("malformed JSON at byte %d", se.Offset)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("the JSON object is incomplete")
-	}
-	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		return &matcher.ValidationError{Fields: []matcher.FieldError{{Field: matcher.SafeFieldName(strings.Trim(f, `"`)), Message: "is not a field of this document"}}}
-	}
-	return errors.New("malformed JSON")
-}
-
-func jsonTypeName(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Int, reflect.Int64, reflect.Float64:
-		return "integer"
-	case reflect.Slice:
-		return "array"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.String:
-		return "string"
-	}
-	return "object"
 }
 
 // csvSource reads CSV with a header row of JSON field names.

@@ -19,6 +19,7 @@ import (
 	"github.com/werkmatch/werkmatch/corpus"
 	"github.com/werkmatch/werkmatch/geo"
 	"github.com/werkmatch/werkmatch/index"
+	"github.com/werkmatch/werkmatch/internal/syncbuf"
 	"github.com/werkmatch/werkmatch/matcher"
 	"github.com/werkmatch/werkmatch/taxonomy"
 )
@@ -160,7 +161,7 @@ func TestImportNDJSONRejects(t *testing.T) {
 		field  string
 		substr string
 	}{
-		{11, "", "the JSON object is incomplete", "", ""},
+		{11, "", "the JSON value is incomplete", "", ""},
 		{22, "", "invalid", "shoe_size", "not a field"},
 		{33, "", "invalid", "postcode4", "integer"},
 		{44, "", "the line must be a JSON object", "", ""},
@@ -533,7 +534,7 @@ func TestImportKill9Resume(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	args := []string{"import", "profiles", file, "--data", data, "--batch", "200", "--quiet"}
 	cmd := exec.Command(bin, args...)
-	var out syncBuffer
+	var out syncbuf.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/werkmatch/werkmatch/internal/syncbuf"
 )
 
 // The README is the first thing a new user follows; these tests follow it
@@ -401,7 +403,7 @@ func TestREADMEFollowedLiterally(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	var out syncBuffer
+	var out syncbuf.Buffer
 	cmd := exec.Command(bin, "serve", "--demo", "--addr", addr)
 	cmd.Dir = work // ./data lands here, as on a fresh clone
 	cmd.Env = slices.DeleteFunc(os.Environ(), func(e string) bool { return strings.HasPrefix(e, "WERKMATCH_") })
@@ -495,7 +497,7 @@ func TestREADMEFollowedLiterally(t *testing.T) {
 	}
 }
 
-// syncBuffer collects the output of the server process; it is written by
+// syncbuf.Buffer collects the output of the server process; it is written by
 // the process's copying goroutines and read by the test.
 var (
 	buildOnce sync.Once
@@ -524,23 +526,6 @@ func buildWerkmatch(t *testing.T) string {
 		t.Fatal(buildErr)
 	}
 	return buildBin
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func tail(s string, n int) string {
