@@ -76,9 +76,9 @@ func Open(dir string, opts Options) (*Index, error) {
 }
 
 // OpenContext is Open with a context that stops a rebuild: cancelled
-// during one, it leaves the data dir as it was (the old index, still of
-// the old mapping version, is rebuilt at the next open) and returns the
-// context's error.
+// during one, it leaves the index being rebuilt as it was (still of the
+// old mapping version, rebuilt at the next open; an index already rebuilt
+// stays rebuilt) and returns the context's error.
 func OpenContext(ctx context.Context, dir string, opts Options) (*Index, error) {
 	if opts.Locator == nil {
 		return nil, errors.New("index: Options.Locator is required")
@@ -363,6 +363,10 @@ func reindex(ctx context.Context, path, from string, old bleve.Index, m mapping.
 		kind = kindVacancy
 	}
 	total, _ := old.DocCount()
+	var syn synonymState // synonym definitions are documents too, not copied
+	if raw, err := old.GetInternal(keySynonyms); err == nil && raw != nil && json.Unmarshal(raw, &syn) == nil && uint64(syn.N) <= total {
+		total -= uint64(syn.N)
+	}
 	opts.Logger.Info("index: rebuilding for a new mapping version from the stored documents; this takes about as long as importing them",
 		"kind", kind, "from_version", from, "to_version", mappingVersion, "docs_about", total)
 	start := time.Now()
@@ -433,7 +437,7 @@ func reindex(ctx context.Context, path, from string, old bleve.Index, m mapping.
 	if err != nil {
 		_ = os.RemoveAll(tmp)
 		if ctx.Err() != nil {
-			opts.Logger.Warn("index: rebuild stopped; the data dir is unchanged and the rebuild starts again at the next start",
+			opts.Logger.Warn("index: rebuild stopped; this index stays as it was, of the old mapping version, and is rebuilt at the next start",
 				"kind", kind, "docs", n, "of_about", total)
 		}
 		return nil, err

@@ -148,7 +148,7 @@ func DecodeStrict(b []byte, v any, what string, maxDepth int) error {
 		return &DecodeError{"the " + what + " is empty; send a JSON object"}
 	}
 	if !utf8.Valid(b) {
-		return &DecodeError{"the " + what + " is not valid UTF-8"}
+		return &DecodeError{"the " + what + " is not valid UTF-8 (convert the input to UTF-8 first)"}
 	}
 	depth, keys := JSONShape(b)
 	if maxDepth > 0 && depth > maxDepth {

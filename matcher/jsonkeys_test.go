@@ -46,7 +46,7 @@ func TestDecodeStrict(t *testing.T) {
 	}{
 		{`{"id":"a","hours_min":8}`, "body", 0, "", ""},
 		{"  ", "line", 0, "", "the line is empty; send a JSON object"},
-		{"{\"id\":\"\xff\"}", "line", 0, "", "the line is not valid UTF-8"},
+		{"{\"id\":\"\xff\"}", "line", 0, "", "the line is not valid UTF-8 (convert the input to UTF-8 first)"},
 		{`{"id":"a","summary":` + deep + `}`, "body", 4, "", "the JSON is nested more than 4 levels deep"},
 		{`{"id":"a"} x`, "body", 0, "", "unexpected data after the JSON value"},
 		{`[1]`, "line", 0, "", "the line must be a JSON object"},

@@ -485,7 +485,8 @@ func writeReject(w io.Writer, line int, id string, err error) {
 
 // openIndexForImport opens the data dir the way serve does (same locator
 // and synonyms), after making sure no server holds it. The index's log
-// lines (a rebuild after an upgrade and its progress) go to progress.
+// lines (a rebuild after an upgrade and its progress) go to progress, or
+// to stderr under --quiet: a rebuild takes minutes and must not be silent.
 func openIndexForImport(ctx context.Context, c *importConfig, progress io.Writer) (*index.Index, error) {
 	if err := dataDirFree(c.data); err != nil {
 		return nil, err
@@ -500,9 +501,10 @@ func openIndexForImport(ctx context.Context, c *importConfig, progress io.Writer
 	}
 	opts := indexOptions(locator, tax)
 	opts.BatchMax = max(c.batch, 1000)
-	if progress != nil {
-		opts.Logger = slog.New(slog.NewTextHandler(progress, nil))
+	if progress == nil {
+		progress = os.Stderr
 	}
+	opts.Logger = slog.New(slog.NewTextHandler(progress, nil))
 	ix, err := index.OpenContext(ctx, c.data, opts)
 	if err != nil {
 		return nil, fmt.Errorf("open the data dir %s: %w", c.data, err)

@@ -252,7 +252,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	beforeIndexOpen()
 	ix, err := index.OpenContext(ctx, cfg.data, opts)
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(err, context.Canceled) {
 			log.Info("stopped while opening the data dir", "dir", cfg.data)
 			return nil
 		}
