@@ -368,3 +368,26 @@ func TestServeAnswersWhileOpening(t *testing.T) {
 		t.Errorf("serve on a data dir held by another process: %v", err)
 	}
 }
+
+// TestServeStoppingStillReportsADamagedIndex: a stop signal that came
+// while the taxonomy loaded does not turn a data dir that cannot be opened
+// into a clean exit; only a rebuild stopped by it is one.
+func TestServeStoppingStillReportsADamagedIndex(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "profiles.bleve"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "profiles.bleve", "index_meta.json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseServeFlags([]string{"--addr", freeAddr(t), "--demo", "--data", dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = serve(ctx, cfg, slog.New(slog.DiscardHandler), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "open index in "+dir) {
+		t.Fatalf("serve on a damaged data dir, stopped while starting: %v", err)
+	}
+}
