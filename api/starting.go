@@ -5,15 +5,22 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/werkmatch/werkmatch/matcher"
 )
 
 // Starting is what serve answers while it opens the data dir, before the
 // Server exists: a rebuild of the index after an upgrade can take minutes,
 // and a liveness probe must not kill the process meanwhile. /healthz
-// answers 200; /readyz and everything else 503 with Retry-After, as the
-// Server does while it loads the core.
-func Starting() http.Handler {
+// answers 200; /readyz and everything else but /metrics 503 with
+// Retry-After, as the Server does while it loads the core. With m, /metrics serves m as the
+// Server will, so that a scrape during a long start still succeeds.
+func Starting(m *Metrics) http.Handler {
+	var metrics http.Handler
+	if m != nil {
+		metrics = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
 		if !requestIDRe.MatchString(id) {
@@ -23,6 +30,10 @@ func Starting() http.Handler {
 		h.Set(RequestIDHeader, id)
 		h.Set("X-Content-Type-Options", "nosniff")
 		get := r.Method == http.MethodGet || r.Method == http.MethodHead
+		if r.URL.Path == "/metrics" && get && metrics != nil {
+			metrics.ServeHTTP(w, r)
+			return
+		}
 		if r.URL.Path == "/healthz" && get {
 			h.Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusOK)

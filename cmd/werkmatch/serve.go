@@ -197,8 +197,9 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	if err != nil {
 		return fmt.Errorf("--addr: %w", err)
 	}
+	metrics := api.NewMetrics(nil)
 	handler := &swapHandler{}
-	handler.set(api.Starting())
+	handler.set(api.Starting(metrics))
 	hs := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -240,7 +241,6 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	}
 	defer closeAudit()
 
-	metrics := api.NewMetrics(nil)
 	opts := indexOptions(locator, tax)
 	opts.OnCommit, opts.Logger = metrics.ObserveCommit, log
 	if err := dataDirFree(cfg.data); err != nil {

@@ -316,6 +316,15 @@ func TestServeAnswersWhileOpening(t *testing.T) {
 	if resp, _ := get("HEAD", "/healthz", ""); resp.StatusCode != 200 {
 		t.Errorf("HEAD healthz while opening: %d", resp.StatusCode)
 	}
+	if resp, err := http.Get(base + "/metrics"); err != nil {
+		t.Error(err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), "go_goroutines") {
+			t.Errorf("metrics while opening: %d %.200s", resp.StatusCode, b)
+		}
+	}
 	resp, m := get("GET", "/readyz", "")
 	checks, _ := m["checks"].(map[string]any)
 	if resp.StatusCode != 503 || resp.Header.Get("Content-Type") != api.ProblemContentType ||
