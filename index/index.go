@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -376,57 +377,7 @@ func reindex(ctx context.Context, path, from string, old bleve.Index, m mapping.
 		_ = old.Close()
 		return nil, err
 	}
-	b := nidx.NewBatch()
-	n, last := 0, start
-	flush := func() error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if b.Size() == 0 {
-			return nil
-		}
-		err := nidx.Batch(b)
-		b.Reset()
-		if now := time.Now(); err == nil && now.Sub(last) >= rebuildProgress {
-			last = now
-			opts.Logger.Info("index: rebuilding", "kind", kind, "docs", n, "of_about", total,
-				"elapsed", now.Sub(start).Round(time.Second).String())
-		}
-		return err
-	}
-	err = eachStored(ctx, old, func(raw []byte) error {
-		var d map[string]interface{}
-		var id string
-		if kind == kindProfile {
-			p := new(matcher.Profile)
-			if err := json.Unmarshal(raw, p); err != nil {
-				return err
-			}
-			id = p.ID
-			d, err = profileDoc(p, opts)
-		} else {
-			v := new(matcher.Vacancy)
-			if err := json.Unmarshal(raw, v); err != nil {
-				return err
-			}
-			id = v.ID
-			d, err = vacancyDoc(v, opts)
-		}
-		if err != nil {
-			return err
-		}
-		if err := b.Index(id, d); err != nil {
-			return err
-		}
-		n++
-		if b.Size() >= rebuildBatch {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
+	n, err := copyDocs(ctx, old, nidx, kind, total, start, opts)
 	if err == nil {
 		err = nidx.SetInternal(keyMappingVersion, []byte(mappingVersion))
 	}
@@ -457,6 +408,115 @@ func reindex(ctx context.Context, path, from string, old bleve.Index, m mapping.
 	opts.Logger.Info("index: rebuilt", "kind", kind, "docs", n, "took", time.Since(start).Round(time.Millisecond).String())
 	return bleve.OpenUsing(path, scorchConfig(opts))
 }
+
+// copyDocs indexes every stored document of old into nidx: one reader
+// hands chunks of rebuildBatch raw documents to rebuildWorkers workers,
+// each of which decodes them, builds their indexed form and writes them as
+// one batch (the bulk import writes from two writers alike). It stops at
+// the first error or when ctx is done.
+func copyDocs(ctx context.Context, old, nidx bleve.Index, kind string, total uint64, start time.Time, opts *Options) (int, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		done   atomic.Int64
+		mu     sync.Mutex
+		last   = start
+		wg     sync.WaitGroup
+		chunks = make(chan [][]byte, rebuildWorkers)
+	)
+	write := func(chunk [][]byte) error {
+		b := nidx.NewBatch()
+		for _, raw := range chunk {
+			var d map[string]interface{}
+			var id string
+			var err error
+			if kind == kindProfile {
+				p := new(matcher.Profile)
+				if err := json.Unmarshal(raw, p); err != nil {
+					return err
+				}
+				id = p.ID
+				d, err = profileDoc(p, opts)
+			} else {
+				v := new(matcher.Vacancy)
+				if err := json.Unmarshal(raw, v); err != nil {
+					return err
+				}
+				id = v.ID
+				d, err = vacancyDoc(v, opts)
+			}
+			if err != nil {
+				return err
+			}
+			if err := b.Index(id, d); err != nil {
+				return err
+			}
+		}
+		if err := context.Cause(ctx); err != nil {
+			return err
+		}
+		if err := nidx.Batch(b); err != nil {
+			return err
+		}
+		n := done.Add(int64(len(chunk)))
+		mu.Lock()
+		defer mu.Unlock()
+		if now := time.Now(); now.Sub(last) >= rebuildProgress {
+			last = now
+			opts.Logger.Info("index: rebuilding", "kind", kind, "docs", n, "of_about", total,
+				"elapsed", now.Sub(start).Round(time.Second).String())
+		}
+		return nil
+	}
+	for range rebuildWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for chunk := range chunks {
+				if err := write(chunk); err != nil {
+					cancel(err)
+					for range chunks { // let the reader finish
+					}
+					return
+				}
+			}
+		}()
+	}
+	var chunk [][]byte
+	send := func() error {
+		if err := context.Cause(ctx); err != nil {
+			return err
+		}
+		select {
+		case chunks <- chunk:
+			chunk = make([][]byte, 0, rebuildBatch)
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
+	err := eachStored(ctx, old, func(raw []byte) error {
+		chunk = append(chunk, bytes.Clone(raw))
+		if len(chunk) >= rebuildBatch {
+			return send()
+		}
+		return nil
+	})
+	if err == nil && len(chunk) > 0 {
+		err = send()
+	}
+	close(chunks)
+	wg.Wait()
+	// A worker's error cancels the reader, which then reports the
+	// cancellation: the worker's error is the one to tell.
+	if cause := context.Cause(ctx); cause != nil && (err == nil || errors.Is(err, context.Canceled)) {
+		err = cause
+	}
+	return int(done.Load()), err
+}
+
+// rebuildWorkers is the number of goroutines that write a rebuild.
+var rebuildWorkers = 2
 
 // rebuildBatch is the number of documents per batch of a rebuild.
 var rebuildBatch = 5000
