@@ -246,9 +246,45 @@ func TestReindexOnMappingVersion(t *testing.T) {
 	}
 	setMappingVersion(t, dir, "0")
 
-	// A rebuild stopped by its context leaves the old index in place.
+	// One document per batch, so that both workers write; a progress line
+	// after every batch.
 	defer func(b int, p time.Duration) { rebuildBatch, rebuildProgress = b, p }(rebuildBatch, rebuildProgress)
 	rebuildBatch, rebuildProgress = 1, 0
+	// A stored document that no longer decodes stops the rebuild with its
+	// error (not the cancellation of the other worker) and leaves the old
+	// index in place.
+	bad, err := bleve.Open(filepath.Join(dir, "profiles.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bad.Index("broken", map[string]interface{}{fDoc: "{not json"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := bad.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var syntaxErr *json.SyntaxError
+	if _, err := Open(dir, Options{Locator: geo.New()}); !errors.As(err, &syntaxErr) {
+		t.Fatalf("rebuild over a broken stored document: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "profiles.bleve.reindex")); !os.IsNotExist(err) {
+		t.Errorf("the failed rebuild left its new index behind: %v", err)
+	}
+	bad, err = bleve.Open(filepath.Join(dir, "profiles.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := bad.GetInternal(keyMappingVersion); string(v) != "0" {
+		t.Errorf("version after a failed rebuild %q", v)
+	}
+	if err := bad.Delete("broken"); err != nil {
+		t.Fatal(err)
+	}
+	if err := bad.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A rebuild stopped by its context leaves the old index in place.
 	stopped, cancel := context.WithCancel(ctx)
 	cancel()
 	var log syncbuf.Buffer
