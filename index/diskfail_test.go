@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/werkmatch/werkmatch/geo"
+	"github.com/werkmatch/werkmatch/internal/immutable"
 	"github.com/werkmatch/werkmatch/matcher"
 )
 
@@ -33,17 +33,10 @@ func TestRealDiskFailure(t *testing.T) {
 	if _, err := os.Stat(store); err != nil {
 		t.Skipf("no store dir: %v", err)
 	}
-	if out, err := exec.Command("chattr", "+i", store).CombinedOutput(); err != nil {
-		t.Skipf("chattr +i: %v %s", err, out)
+	unlock, err := immutable.Lock(t, store)
+	if err != nil {
+		t.Skip(err)
 	}
-	immutable := true
-	unlock := func() {
-		if immutable {
-			_ = exec.Command("chattr", "-i", store).Run()
-			immutable = false
-		}
-	}
-	t.Cleanup(unlock)
 
 	err = ix.PutProfiles(ctx, []*matcher.Profile{{ID: "b", Summary: "een segment dat niet op schijf komt"}})
 	if !errors.Is(err, matcher.ErrUnavailable) {

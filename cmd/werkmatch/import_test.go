@@ -19,6 +19,7 @@ import (
 	"github.com/werkmatch/werkmatch/corpus"
 	"github.com/werkmatch/werkmatch/geo"
 	"github.com/werkmatch/werkmatch/index"
+	"github.com/werkmatch/werkmatch/internal/immutable"
 	"github.com/werkmatch/werkmatch/internal/syncbuf"
 	"github.com/werkmatch/werkmatch/matcher"
 	"github.com/werkmatch/werkmatch/taxonomy"
@@ -673,14 +674,7 @@ func TestImportStopsOnADiskError(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	c := testImportConfig(t, "profiles", file, data, "--batch", "300")
 	store := filepath.Join(data, "profiles.bleve", "store")
-	locked := false
-	unlock := func() {
-		if locked {
-			_ = exec.Command("chattr", "-i", store).Run()
-			locked = false
-		}
-	}
-	t.Cleanup(unlock)
+	var unlock func() // set once the store is immutable
 	firstStored := make(chan struct{})
 	sum, err := importFile(context.Background(), c, nil, &importHooks{
 		afterBatch: func(n int) {
@@ -695,15 +689,14 @@ func TestImportStopsOnADiskError(t *testing.T) {
 				case <-time.After(30 * time.Second):
 					return // batch 1 failed: the checks below say so
 				}
-				if out, err := exec.Command("chattr", "+i", store).CombinedOutput(); err == nil {
-					locked = true
-				} else {
-					t.Logf("chattr: %v %s", err, out)
+				var err error
+				if unlock, err = immutable.Lock(t, store); err != nil {
+					t.Log(err)
 				}
 			}
 		},
 	})
-	if !locked {
+	if unlock == nil {
 		t.Skip("chattr +i is not available here")
 	}
 	if err == nil || sum == nil || !sum.Failed || sum.Accepted != 300 || sum.Lines != 300 {
