@@ -535,6 +535,7 @@ func (e *Engine) MatchProfile(ctx context.Context, p *Profile, q Query) (*MatchR
 type rev struct {
 	pv     *profView
 	o      *qopts
+	open   float64 // the profile's open-hiring score, the same for every open-hiring vacancy
 	idf    []float32
 	idfMax float32
 	w      [maxItems]float64
@@ -548,9 +549,10 @@ func (r *rev) eval(h *rowHead, x *vacX, terms []uint32, d, thr float64) (key flo
 	if x.flags&vOpenHiring != 0 {
 		// Every open-hiring vacancy gets the same score for one profile;
 		// among them the nearer ranks first. The shift is far below the
-		// six decimals a score is rounded to, so it orders only those
-		// ties; the score answered is computed afresh (explainPair).
-		return openScore(&r.pv.x, r.o.today) - d*openNearShift, true, true
+		// six decimals a score is rounded to, so it orders only equal
+		// scores (see the package rules in score.go); the score answered
+		// is computed afresh (explainPair).
+		return r.open - d*openNearShift, true, true
 	}
 	t := terms[h.termOff : h.termOff+h.nTerms()]
 	var c Components
@@ -580,7 +582,7 @@ func (e *Engine) matchProfile(ctx context.Context, pv *profView, unrec []string,
 		return res, nil
 	}
 	s := e.vac.snap()
-	r := &rev{pv: pv, o: o, idf: ps.idf, idfMax: ps.idfMax}
+	r := &rev{pv: pv, o: o, idf: ps.idf, idfMax: ps.idfMax, open: openScore(&pv.x, o.today)}
 	top := newTopN(o.limit, s.id)
 	var st scanStats
 	b := s.base

@@ -17,10 +17,10 @@ import (
 // case and lets the last of two equal keys win; a document of the contract
 // must do neither, whether it comes over HTTP or from an import file.
 
-// JSONShape scans b once, skipping string contents: the deepest nesting
+// jsonShape scans b once, skipping string contents: the deepest nesting
 // of arrays and objects, and the keys of the top-level object (unescaped)
 // in their order. It does not validate; a decoder does.
-func JSONShape(b []byte) (depth int, keys []string) {
+func jsonShape(b []byte) (depth int, keys []string) {
 	d, inStr, esc, key, start := 0, false, false, false, 0
 	for i, ch := range b {
 		if inStr {
@@ -60,11 +60,11 @@ func JSONShape(b []byte) (depth int, keys []string) {
 	return depth, keys
 }
 
-// CheckJSONKeys refuses, among the top-level keys of a document (from
-// JSONShape) decoded into the struct v points to, a key given twice and a
+// checkJSONKeys refuses, among the top-level keys of a document (from
+// jsonShape) decoded into the struct v points to, a key given twice and a
 // key that matches a field only when case is ignored ("MUNICIPALITY").
 // It returns a *ValidationError naming the field, or nil.
-func CheckJSONKeys(keys []string, v any) error {
+func checkJSONKeys(keys []string, v any) error {
 	names := jsonNames(reflect.TypeOf(v))
 	if names == nil {
 		return nil
@@ -125,45 +125,45 @@ func jsonNames(t reflect.Type) map[string]bool {
 	return m
 }
 
-// DecodeError says why a document is not strict JSON when no single field
+// decodeError says why a document is not strict JSON when no single field
 // is to blame: not UTF-8, malformed, incomplete, nested too deep, not an
 // object, data after it. Its message never repeats the input. It is
 // ErrInvalid.
-type DecodeError struct{ Msg string }
+type decodeError struct{ Msg string }
 
-func (e *DecodeError) Error() string { return e.Msg }
+func (e *decodeError) Error() string { return e.Msg }
 
-// Is makes a DecodeError match ErrInvalid.
-func (e *DecodeError) Is(target error) bool { return target == ErrInvalid }
+// Is makes a decodeError match ErrInvalid.
+func (e *decodeError) Is(target error) bool { return target == ErrInvalid }
 
 // DecodeStrict decodes the one JSON object in b into the struct v points
 // to, as a document of the contract: valid UTF-8, nested at most maxDepth
 // levels (0: no limit), no unknown field, no key given twice or in other
-// capitals (CheckJSONKeys), nothing but white space after it. what names
+// capitals (checkJSONKeys), nothing but white space after it. what names
 // the input in messages ("body", "line"). A field to blame gives a
 // *ValidationError naming it (a key is named only as SafeFieldName allows),
-// anything else a *DecodeError.
+// anything else an error whose message says why; both are ErrInvalid.
 func DecodeStrict(b []byte, v any, what string, maxDepth int) error {
 	if len(bytes.TrimSpace(b)) == 0 {
-		return &DecodeError{"the " + what + " is empty; send a JSON object"}
+		return &decodeError{"the " + what + " is empty; send a JSON object"}
 	}
 	if !utf8.Valid(b) {
-		return &DecodeError{"the " + what + " is not valid UTF-8 (convert the input to UTF-8 first)"}
+		return &decodeError{"the " + what + " is not valid UTF-8 (convert the input to UTF-8 first)"}
 	}
-	depth, keys := JSONShape(b)
+	depth, keys := jsonShape(b)
 	if maxDepth > 0 && depth > maxDepth {
-		return &DecodeError{fmt.Sprintf("the JSON is nested more than %d levels deep", maxDepth)}
+		return &decodeError{fmt.Sprintf("the JSON is nested more than %d levels deep", maxDepth)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeErr(err, what)
 	}
-	if err := CheckJSONKeys(keys, v); err != nil {
+	if err := checkJSONKeys(keys, v); err != nil {
 		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return &DecodeError{"unexpected data after the JSON value"}
+		return &decodeError{"unexpected data after the JSON value"}
 	}
 	return nil
 }
@@ -180,11 +180,11 @@ func decodeErr(err error, what string) error {
 	case errors.As(err, &te) && te.Field != "":
 		return field(te.Field, "must be a JSON "+jsonKind(te.Type.Kind()))
 	case errors.As(err, &te):
-		return &DecodeError{"the " + what + " must be a JSON object"}
+		return &decodeError{"the " + what + " must be a JSON object"}
 	case errors.As(err, &se):
-		return &DecodeError{fmt.Sprintf("malformed JSON at byte %d", se.Offset)}
+		return &decodeError{fmt.Sprintf("malformed JSON at byte %d", se.Offset)}
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return &DecodeError{"the JSON value is incomplete"}
+		return &decodeError{"the JSON value is incomplete"}
 	}
 	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		// The name is repeated only when it looks like a field name: a
@@ -194,7 +194,7 @@ func decodeErr(err error, what string) error {
 		}
 		return field(f, "is not a field of this document")
 	}
-	return &DecodeError{"malformed JSON"}
+	return &decodeError{"malformed JSON"}
 }
 
 func jsonKind(k reflect.Kind) string {

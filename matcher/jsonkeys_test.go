@@ -18,20 +18,20 @@ func TestJSONShape(t *testing.T) {
 		{`[{"a":1}]`, 2, nil},
 		{`{}`, 1, nil},
 	} {
-		d, keys := JSONShape([]byte(c.in))
+		d, keys := jsonShape([]byte(c.in))
 		if d != c.depth || !slices.Equal(keys, c.keys) {
-			t.Errorf("JSONShape(%s) = %d %q, want %d %q", c.in, d, keys, c.depth, c.keys)
+			t.Errorf("jsonShape(%s) = %d %q, want %d %q", c.in, d, keys, c.depth, c.keys)
 		}
 	}
 	p := new(Profile)
 	for keys, field := range map[string]string{"id,skills,id": "id", "id,SKILLS": "skills", "id,jan@example.nl,jan@example.nl": ""} {
-		err := CheckJSONKeys(strings.Split(keys, ","), p)
+		err := checkJSONKeys(strings.Split(keys, ","), p)
 		var ve *ValidationError
 		if !errors.As(err, &ve) || ve.Fields[0].Field != field {
-			t.Errorf("CheckJSONKeys(%s) = %v, want field %q", keys, err, field)
+			t.Errorf("checkJSONKeys(%s) = %v, want field %q", keys, err, field)
 		}
 	}
-	if err := CheckJSONKeys([]string{"id", "skills", "summary"}, p); err != nil {
+	if err := checkJSONKeys([]string{"id", "skills", "summary"}, p); err != nil {
 		t.Errorf("good keys: %v", err)
 	}
 }
@@ -41,7 +41,7 @@ func TestDecodeStrict(t *testing.T) {
 	for _, c := range []struct {
 		in, what string
 		depth    int
-		field    string // a ValidationError naming this field; "" with msg: a DecodeError
+		field    string // a ValidationError naming this field; "" with msg: a decodeError
 		msg      string
 	}{
 		{`{"id":"a","hours_min":8}`, "body", 0, "", ""},
@@ -68,11 +68,11 @@ func TestDecodeStrict(t *testing.T) {
 		if !errors.Is(err, ErrInvalid) {
 			t.Errorf("%q: %v is not ErrInvalid", c.in, err)
 		}
-		var de *DecodeError
+		var de *decodeError
 		var ve *ValidationError
 		switch {
 		case c.field == "" && (!errors.As(err, &de) || de.Msg != c.msg):
-			t.Errorf("%q: %#v, want the DecodeError %q", c.in, err, c.msg)
+			t.Errorf("%q: %#v, want the decodeError %q", c.in, err, c.msg)
 		case c.field != "" && (!errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Message != c.msg ||
 			ve.Fields[0].Field != strings.TrimPrefix(c.field, "-")):
 			t.Errorf("%q: %#v, want %s: %q", c.in, err, c.field, c.msg)

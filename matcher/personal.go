@@ -363,7 +363,8 @@ func isPhone(d, first string, plus, single bool) bool {
 
 // IDPersonalData returns the kind of personal data an id is, or holds as
 // a run of digits: a BSN (nine digits passing the 11-proef), a Dutch
-// phone number (ten digits from 0) or an IBAN; or "".
+// phone number (isPhone: ten digits from 0, or 0031 and nine) or an IBAN;
+// or "".
 func IDPersonalData(id string) string {
 	if hasIBAN(id) {
 		return "iban"
@@ -372,7 +373,7 @@ func IDPersonalData(id string) string {
 		switch {
 		case BSNValid(d):
 			return "bsn"
-		case len(d) == 10 && d[0] == '0' && d[1] != '0':
+		case isPhone(d, d, false, true):
 			return "phone"
 		}
 	}

@@ -81,6 +81,9 @@ import (
 // Profile->vacancies uses the same pair score over open vacancies; an
 // open-hiring vacancy scores the profile's open-hiring score, and among
 // open-hiring vacancies (which then tie) the nearer ranks first, then id.
+// At an equal score a regular vacancy ranks before an open-hiring one
+// (ordering by id across the two while by distance among the latter would
+// be no order at all).
 
 // Component constants.
 const (
@@ -485,7 +488,10 @@ func canReachSig(wt *Weights, px *profX, radius uint16, occs []uint32, vx *vacX,
 		return false
 	}
 	skillsUB := 1.0
-	if itemSig != nil && nItems > 0 {
+	switch {
+	case itemSig != nil && nItems == 0:
+		skillsUB = skillsNoItems // the value skillValue gives
+	case itemSig != nil:
 		skillsUB = 0
 		for i := range nItems {
 			if itemSig[i]&px.sig != 0 {
