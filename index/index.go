@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/werkmatch/werkmatch/matcher"
 )
@@ -222,12 +224,12 @@ type kindIndex struct {
 	path string
 	opts *Options
 	idx  bleve.Index
+	an   analysis.Analyzer // the Dutch analyzer of the mapping, for search terms
 
 	mu      sync.RWMutex // held for reading while a request is enqueued
 	closed  bool
 	reqs    chan *request
 	stopped chan struct{} // closed when the committer has exited
-	synN    int           // number of synonym documents in the index
 
 	// failed holds the error of a Bleve batch that failed on disk. Bleve
 	// keeps such a segment in its live index although it has closed it,
@@ -276,7 +278,7 @@ func openKind(ctx context.Context, path, kind string, opts *Options) (*kindIndex
 		return nil, damaged(path, err)
 	}
 	if string(ver) != mappingVersion {
-		idx, err = reindex(ctx, path, string(ver), idx, m, opts)
+		idx, err = reindex(ctx, path, kind, string(ver), idx, m, opts)
 		if err != nil {
 			return nil, fmt.Errorf("index: rebuild %s: %w", kind, err)
 		}
@@ -286,6 +288,7 @@ func openKind(ctx context.Context, path, kind string, opts *Options) (*kindIndex
 		path:    path,
 		opts:    opts,
 		idx:     idx,
+		an:      m.AnalyzerNamed(analyzerName),
 		reqs:    make(chan *request, 1024),
 		stopped: make(chan struct{}),
 	}
@@ -358,15 +361,11 @@ var rebuildProgress = 10 * time.Second
 // reindex copies every stored document of old into a new index with the
 // current mapping and swaps it in. It takes about as long as a bulk import
 // of the same documents, so it logs its progress.
-func reindex(ctx context.Context, path, from string, old bleve.Index, m mapping.IndexMapping, opts *Options) (bleve.Index, error) {
-	kind := kindProfile
-	if filepath.Base(path) == "vacancies.bleve" {
-		kind = kindVacancy
-	}
-	total, _ := old.DocCount()
-	var syn synonymState // synonym definitions are documents too, not copied
-	if raw, err := old.GetInternal(keySynonyms); err == nil && raw != nil && json.Unmarshal(raw, &syn) == nil && uint64(syn.N) <= total {
-		total -= uint64(syn.N)
+func reindex(ctx context.Context, path, kind, from string, old bleve.Index, m mapping.IndexMapping, opts *Options) (bleve.Index, error) {
+	total, err := countDocs(old, kind)
+	if err != nil {
+		_ = old.Close()
+		return nil, err
 	}
 	opts.Logger.Info("index: rebuilding for a new mapping version from the stored documents; this takes about as long as importing them",
 		"kind", kind, "from_version", from, "to_version", mappingVersion, "docs_about", total)
@@ -413,16 +412,14 @@ func reindex(ctx context.Context, path, from string, old bleve.Index, m mapping.
 // hands chunks of rebuildBatch raw documents to rebuildWorkers workers,
 // each of which decodes them, builds their indexed form and writes them as
 // one batch (the bulk import writes from two writers alike). It stops at
-// the first error or when ctx is done.
+// the first error, which it returns, or when ctx is done.
 func copyDocs(ctx context.Context, old, nidx bleve.Index, kind string, total uint64, start time.Time, opts *Options) (int, error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	g, ctx := errgroup.WithContext(ctx)
+	chunks := make(chan [][]byte, rebuildWorkers)
 	var (
-		done   atomic.Int64
-		mu     sync.Mutex
-		last   = start
-		wg     sync.WaitGroup
-		chunks = make(chan [][]byte, rebuildWorkers)
+		done atomic.Int64
+		mu   sync.Mutex
+		last = start
 	)
 	write := func(chunk [][]byte) error {
 		b := nidx.NewBatch()
@@ -452,7 +449,7 @@ func copyDocs(ctx context.Context, old, nidx bleve.Index, kind string, total uin
 				return err
 			}
 		}
-		if err := context.Cause(ctx); err != nil {
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if err := nidx.Batch(b); err != nil {
@@ -469,49 +466,40 @@ func copyDocs(ctx context.Context, old, nidx bleve.Index, kind string, total uin
 		return nil
 	}
 	for range rebuildWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		g.Go(func() error {
 			for chunk := range chunks {
 				if err := write(chunk); err != nil {
-					cancel(err)
-					for range chunks { // let the reader finish
-					}
-					return
+					return err
 				}
 			}
-		}()
-	}
-	var chunk [][]byte
-	send := func() error {
-		if err := context.Cause(ctx); err != nil {
-			return err
-		}
-		select {
-		case chunks <- chunk:
-			chunk = make([][]byte, 0, rebuildBatch)
 			return nil
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		}
+		})
 	}
-	err := eachStored(ctx, old, func(raw []byte) error {
-		chunk = append(chunk, bytes.Clone(raw))
-		if len(chunk) >= rebuildBatch {
-			return send()
+	g.Go(func() error {
+		defer close(chunks)
+		var chunk [][]byte
+		send := func() error {
+			select {
+			case chunks <- chunk:
+				chunk = make([][]byte, 0, rebuildBatch)
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		}
-		return nil
+		err := eachStored(ctx, old, func(raw []byte) error {
+			chunk = append(chunk, bytes.Clone(raw))
+			if len(chunk) >= rebuildBatch {
+				return send()
+			}
+			return nil
+		})
+		if err == nil && len(chunk) > 0 {
+			err = send()
+		}
+		return err
 	})
-	if err == nil && len(chunk) > 0 {
-		err = send()
-	}
-	close(chunks)
-	wg.Wait()
-	// A worker's error cancels the reader, which then reports the
-	// cancellation: the worker's error is the one to tell.
-	if cause := context.Cause(ctx); cause != nil && (err == nil || errors.Is(err, context.Canceled)) {
-		err = cause
-	}
+	err := g.Wait()
 	return int(done.Load()), err
 }
 
@@ -557,7 +545,6 @@ func (k *kindIndex) syncSynonyms(sets [][]string) error {
 	h := sha256.New()
 	_ = json.NewEncoder(h).Encode(clean)
 	hash := hex.EncodeToString(h.Sum(nil))
-	k.synN = st.N
 	if hash == st.Hash {
 		return nil
 	}
@@ -575,21 +562,25 @@ func (k *kindIndex) syncSynonyms(sets [][]string) error {
 	if err := k.idx.Batch(b); err != nil {
 		return err
 	}
-	k.synN = len(clean)
 	return nil
 }
 
-// count is the number of stored documents (synonym definitions are
-// documents to Bleve too, but carry no kind term).
+// count is the number of stored documents.
 func (k *kindIndex) count() (uint64, error) {
 	idx, err := k.bleveIndex()
 	if err != nil {
 		return 0, err
 	}
-	sr := bleve.NewSearchRequestOptions(allDocs(k.kind), 0, 0, false)
+	return countDocs(idx, k.kind)
+}
+
+// countDocs is the number of stored documents of an index (synonym
+// definitions are documents to Bleve too, but carry no kind term).
+func countDocs(idx bleve.Index, kind string) (uint64, error) {
+	sr := bleve.NewSearchRequestOptions(allDocs(kind), 0, 0, false)
 	res, err := idx.Search(sr)
 	if err != nil {
-		return 0, fmt.Errorf("index: count %s: %w", k.kind, err)
+		return 0, fmt.Errorf("index: count %s: %w", kind, err)
 	}
 	return res.Total, nil
 }

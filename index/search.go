@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -57,34 +56,18 @@ func (ix *Index) SearchVacancies(ctx context.Context, req matcher.SearchRequest)
 	return ix.search(ctx, ix.vacancies, req)
 }
 
-// analyzer is the Dutch analyzer of the kind's index, or nil.
-func (ix *Index) analyzer(kind string) analysis.Analyzer {
-	k := ix.profiles
-	if kind == kindVacancy {
-		k = ix.vacancies
-	}
-	if k == nil {
-		return nil
-	}
-	idx, err := k.bleveIndex()
-	if err != nil {
-		return nil
-	}
-	return idx.Mapping().AnalyzerNamed(analyzerName)
-}
-
 func invalid(format string, args ...any) error {
 	return fmt.Errorf("index: "+format+": %w", append(args, matcher.ErrInvalid)...)
 }
 
 // buildQuery turns a request into one Bleve query (text AND filters).
-func (ix *Index) buildQuery(kind string, req matcher.SearchRequest) (query.Query, error) {
+func buildQuery(k *kindIndex, req matcher.SearchRequest) (query.Query, error) {
+	kind := k.kind
 	var must []query.Query
 	terms := strings.Fields(req.Q)
 	if len(terms) > maxTerms {
 		terms = terms[:maxTerms]
 	}
-	an := ix.analyzer(kind)
 	for _, t := range terms {
 		// Each word must match in some free-text field, as the Dutch
 		// analyzer reads it. A stop word (de, een, in) leaves no token and
@@ -93,18 +76,13 @@ func (ix *Index) buildQuery(kind string, req matcher.SearchRequest) (query.Query
 		// stems are all five letters or more: the stems of many titles are
 		// short (bakker: bak, lasser: las), and one edit away from a short
 		// stem is another word (vak).
-		var stems []string
-		if an != nil {
-			for _, tok := range an.Analyze([]byte(t)) {
-				stems = append(stems, string(tok.Term))
-			}
-			if len(stems) == 0 {
-				continue
-			}
+		tokens := k.an.Analyze([]byte(t))
+		if len(tokens) == 0 {
+			continue
 		}
-		fuzzy := len(stems) > 0
-		for _, st := range stems {
-			if utf8.RuneCountInString(st) < 5 {
+		fuzzy := true
+		for _, tok := range tokens {
+			if utf8.RuneCount(tok.Term) < 5 {
 				fuzzy = false
 			}
 		}
@@ -172,7 +150,7 @@ func (ix *Index) buildQuery(kind string, req matcher.SearchRequest) (query.Query
 		if req.NearPC4 == 0 {
 			return nil, invalid("radius without a PC4")
 		}
-		lat, lon, ok := ix.opts.Locator.Centroid(req.NearPC4)
+		lat, lon, ok := k.opts.Locator.Centroid(req.NearPC4)
 		if !ok {
 			return nil, invalid("unknown PC4 %d", req.NearPC4)
 		}
@@ -209,7 +187,7 @@ func geoWithin(lat, lon, km float64) query.Query {
 }
 
 func (ix *Index) search(ctx context.Context, k *kindIndex, req matcher.SearchRequest) (*matcher.SearchResult, error) {
-	q, err := ix.buildQuery(k.kind, req)
+	q, err := buildQuery(k, req)
 	if err != nil {
 		return nil, err
 	}
