@@ -1,10 +1,12 @@
 package api
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/werkmatch/werkmatch/cache"
 )
@@ -88,6 +90,11 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 
 // Registry is the registry the metrics live on (served on /metrics).
 func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// handler serves the registry on /metrics.
+func (m *Metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
 
 // ObserveCommit records one index commit; pass it as index.Options.OnCommit.
 func (m *Metrics) ObserveCommit(kind string, docs int, d time.Duration) {

@@ -17,7 +17,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	lru "github.com/hashicorp/golang-lru/v2"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/werkmatch/werkmatch/cache"
 	"github.com/werkmatch/werkmatch/matcher"
@@ -202,7 +201,7 @@ var anyRole = []string{RoleIngest, RoleAccountmanager, RoleEmployer}
 
 func (s *Server) registerRoutes() {
 	g := s.g
-	metrics := gin.WrapH(promhttp.HandlerFor(s.m.reg, promhttp.HandlerOpts{Registry: s.m.reg}))
+	metrics := gin.WrapH(s.m.handler())
 	openapi := func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openapiJSON) }
 	for _, add := range []func(string, ...gin.HandlerFunc) gin.IRoutes{g.GET, g.HEAD} {
 		// HEAD as well, for probes and monitors that ask with it.

@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/werkmatch/werkmatch/matcher"
 )
 
@@ -19,7 +17,7 @@ import (
 func Starting(m *Metrics) http.Handler {
 	var metrics http.Handler
 	if m != nil {
-		metrics = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+		metrics = m.handler()
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)

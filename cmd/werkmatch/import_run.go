@@ -523,8 +523,9 @@ func dataDirFree(dir string) error {
 	return nil
 }
 
-// errLocked says that another process (a running server) has the index open.
-var errLocked = errors.New("the data dir is in use by another process: stop werkmatch serve on it first (import writes the Bleve indexes directly)")
+// errLocked says that another process (a running server or an import) has
+// the index open; serve and import both refuse to share a data dir.
+var errLocked = errors.New("the data dir is in use by another process (a werkmatch serve or import on it): stop that first")
 
 // record is one input line (or CSV record) read: a document, or why it
 // could not be read. end is the input offset just past it.

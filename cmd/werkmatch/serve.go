@@ -244,9 +244,6 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	opts := indexOptions(locator, tax)
 	opts.OnCommit, opts.Logger = metrics.ObserveCommit, log
 	if err := dataDirFree(cfg.data); err != nil {
-		if errors.Is(err, errLocked) {
-			return fmt.Errorf("--data %s is in use by another process (another werkmatch serve, or an import): stop it first", cfg.data)
-		}
 		return fmt.Errorf("--data %s: %w", cfg.data, err)
 	}
 	beforeIndexOpen()
