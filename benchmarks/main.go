@@ -95,18 +95,16 @@ func main() {
 	case "-":
 		out = os.Stderr
 	default:
-		// can it be written? (without emptying it: a run that fails leaves
-		// an earlier result in place)
-		_, statErr := os.Stat(c.jsonPath)
-		f, err := os.OpenFile(c.jsonPath, os.O_WRONLY|os.O_CREATE, 0o644)
+		// can it be written? writeJSON writes a temporary file beside it
+		// and renames it over the path, so that is what is tried (an
+		// earlier result stays in place until the run succeeds)
+		f, err := os.OpenFile(c.jsonPath+".tmp", os.O_WRONLY|os.O_CREATE, 0o644)
 		if err != nil {
 			log.Printf("benchmarks: -json: %v", err)
 			os.Exit(2)
 		}
 		f.Close()
-		if os.IsNotExist(statErr) {
-			os.Remove(c.jsonPath)
-		}
+		os.Remove(c.jsonPath + ".tmp")
 	}
 	// Ctrl-C or a kill: remove the temporary data dir (about 1.7 GB at 1M
 	// profiles) before exiting.
