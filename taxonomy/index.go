@@ -12,12 +12,13 @@ type labelKind uint8
 
 const (
 	kindPreferred labelKind = iota
-	kindAlt
-	kindHidden
 	// kindVocab: a label the project's vocabulary gives an ESCO concept
 	// (LoadESCOWithBuiltin). A query equal to it names the concept as its
-	// preferred label does: WSP users mean that concept by that word.
+	// preferred label does: WSP users mean that concept by that word. The
+	// order of the kinds breaks ties between a concept's labels.
 	kindVocab
+	kindAlt
+	kindHidden
 )
 
 // docLabel is one label of a concept.
@@ -657,20 +658,14 @@ func (ix *index) dropNoise(toks []string) []string {
 		mv := func(j int) bool { return j+1 < len(toks) && toks[j] == "m" && toks[j+1] == "v" }
 		return mv(i) || i > 0 && mv(i-1) || i > 1 && mv(i-2) && (t == "x" || t == "i")
 	}
-	n := 0
-	for i := range toks {
-		if !noise(i) {
-			n++
-		}
-	}
-	if n == len(toks) || n == 0 {
-		return toks
-	}
-	out := make([]string, 0, n)
+	var out []string
 	for i, t := range toks {
 		if !noise(i) {
 			out = append(out, t)
 		}
+	}
+	if len(out) == 0 {
+		return toks // nothing but noise: keep the query as it is
 	}
 	return out
 }

@@ -36,9 +36,6 @@ func LoadESCOWithBuiltin(dir string) (*Taxonomy, error) {
 // addVocabulary lays the records of v over t (see LoadESCOWithBuiltin)
 // and counts what it did in t.counts.
 func (t *Taxonomy) addVocabulary(v *Taxonomy) {
-	if t.counts == nil {
-		t.counts = map[string]int{}
-	}
 	// Skills: an ESCO skill a built-in one names exactly.
 	byLabel := map[string]int{} // normalised label -> ESCO skill, -1 when several
 	for i, s := range t.skills {
