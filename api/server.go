@@ -304,16 +304,22 @@ func (s *Server) fail(c *gin.Context, err error) {
 	writeProblem(c, p)
 }
 
+// The details of a 401, the same from the Server and from Starting.
+const (
+	detailNoKey      = "send Authorization: Bearer <key>"
+	detailUnknownKey = "unknown API key"
+)
+
 // authenticate reads the bearer key.
 func (s *Server) authenticate(c *gin.Context) (*Principal, error) {
 	h := c.GetHeader("Authorization")
 	scheme, secret, ok := strings.Cut(h, " ")
 	if h == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
-		return nil, problem(http.StatusUnauthorized, "send Authorization: Bearer <key>")
+		return nil, problem(http.StatusUnauthorized, detailNoKey)
 	}
 	p, err := s.cfg.Keys.lookup(strings.TrimSpace(secret))
 	if err != nil {
-		return nil, problem(http.StatusUnauthorized, "unknown API key")
+		return nil, problem(http.StatusUnauthorized, detailUnknownKey)
 	}
 	c.Set(ctxRole, p.Role)
 	c.Set(ctxKeyID, p.keyID)

@@ -12,9 +12,12 @@ import (
 // Server exists: a rebuild of the index after an upgrade can take minutes,
 // and a liveness probe must not kill the process meanwhile. /healthz
 // answers 200; /readyz and everything else but /metrics 503 with
-// Retry-After, as the Server does while it loads the core. With m, /metrics serves m as the
-// Server will, so that a scrape during a long start still succeeds.
-func Starting(m *Metrics) http.Handler {
+// Retry-After, as the Server does while it loads the core; with keys, a
+// request without a known key is answered 401 first, as the Server does, so
+// that a client with a wrong key fails at once instead of retrying. With m,
+// /metrics serves m as the Server will, so that a scrape during a long
+// start still succeeds.
+func Starting(m *Metrics, keys *Keys) http.Handler {
 	var metrics http.Handler
 	if m != nil {
 		metrics = m.handler()
@@ -40,24 +43,48 @@ func Starting(m *Metrics) http.Handler {
 			}
 			return
 		}
-		p := newProblem(http.StatusServiceUnavailable, "werkmatch is starting: it is opening its data dir (after an upgrade this may rebuild the index, which takes minutes) and then loads the core; try again")
-		p.RequestID = id
-		p.Instance = "/"
-		if safePath(r.URL.Path) {
-			p.Instance = r.URL.Path
+		write := func(p *Problem, header, value string) {
+			p.RequestID, p.Instance = id, "/"
+			if safePath(r.URL.Path) {
+				p.Instance = r.URL.Path
+			}
+			b, _ := json.Marshal(p)
+			h.Set("Content-Type", ProblemContentType)
+			h.Set(header, value)
+			w.WriteHeader(p.Status)
+			if r.Method != http.MethodHead {
+				_, _ = w.Write(b)
+			}
 		}
+		if keys != nil && !noKeyPath[r.URL.Path] {
+			if detail := startingAuth(keys, r.Header.Get("Authorization")); detail != "" {
+				write(newProblem(http.StatusUnauthorized, detail), "WWW-Authenticate", `Bearer realm="werkmatch"`)
+				return
+			}
+		}
+		p := newProblem(http.StatusServiceUnavailable, "werkmatch is starting: it is opening its data dir (after an upgrade this may rebuild the index, which takes minutes) and then loads the core; try again")
 		if r.URL.Path == "/readyz" {
 			p.Detail = "not ready"
 			p.Checks = map[string]string{"index": "opening", "core": "loading"}
 		}
-		b, _ := json.Marshal(p)
-		h.Set("Content-Type", ProblemContentType)
-		h.Set("Retry-After", "5")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		if r.Method != http.MethodHead {
-			_, _ = w.Write(b)
-		}
+		write(p, "Retry-After", "5")
 	})
+}
+
+// noKeyPath are the routes that take no key.
+var noKeyPath = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true, "/openapi.json": true}
+
+// startingAuth is the Server's authenticate check without a gin context:
+// the detail of its 401, or "" for a known key.
+func startingAuth(keys *Keys, header string) string {
+	scheme, secret, ok := strings.Cut(header, " ")
+	if header == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
+		return detailNoKey
+	}
+	if _, err := keys.lookup(strings.TrimSpace(secret)); err != nil {
+		return detailUnknownKey
+	}
+	return ""
 }
 
 // safePath reports whether every segment of a path may be repeated in an

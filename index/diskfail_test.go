@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/werkmatch/werkmatch/geo"
 	"github.com/werkmatch/werkmatch/internal/immutable"
@@ -138,4 +139,39 @@ func TestDamagedIndex(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOpenLocked: a data dir that another process holds open is refused
+// with ErrLocked after LockWait, naming the index, instead of Open waiting
+// on Bleve's lock for ever; once the holder closes it, it opens.
+func TestOpenLocked(t *testing.T) {
+	dir := t.TempDir()
+	holder, err := Open(dir, Options{Locator: geo.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		ix, err := Open(dir, Options{Locator: geo.New(), LockWait: 100 * time.Millisecond})
+		if err == nil {
+			ix.Close()
+		}
+		done <- err
+	}()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Open waited on the lock of a data dir in use")
+	}
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), filepath.Join(dir, "profiles.bleve")) {
+		t.Fatalf("want ErrLocked naming the index, got %v", err)
+	}
+	if err := holder.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir, Options{Locator: geo.New(), LockWait: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("open after the holder closed: %v", err)
+	}
+	ix.Close()
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	index "github.com/blevesearch/bleve_index_api"
+	bolterrors "go.etcd.io/bbolt/errors"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/werkmatch/werkmatch/matcher"
@@ -54,7 +55,15 @@ type Options struct {
 	FaultHook func() error
 	// Logger receives operational messages (never document text).
 	Logger *slog.Logger
+	// LockWait bounds how long opening waits for another process to let go
+	// of an index of the data dir (default 10s); then Open fails with
+	// ErrLocked instead of waiting for ever.
+	LockWait time.Duration
 }
+
+// ErrLocked is returned by Open when another process (a werkmatch serve or
+// import) has an index of the data dir open; two processes never share one.
+var ErrLocked = errors.New("the data dir is in use by another process (a werkmatch serve or import on it): stop that first")
 
 // Index is the durable store and search of profiles and vacancies: one
 // Bleve index per kind under a data directory. It implements matcher.Store
@@ -262,8 +271,16 @@ func (k *kindIndex) bleveIndex() (bleve.Index, error) {
 }
 
 // scorchConfig is the default scorch mode, in which Batch returns only
-// once the batch is on disk (see the package doc).
-func scorchConfig(*Options) map[string]interface{} { return map[string]interface{}{} }
+// once the batch is on disk (see the package doc), with a bounded wait for
+// the lock of the index's root file, which Bleve would otherwise wait for
+// without end and without a word.
+func scorchConfig(opts *Options) map[string]interface{} {
+	wait := 10 * time.Second
+	if opts != nil && opts.LockWait > 0 {
+		wait = opts.LockWait
+	}
+	return map[string]interface{}{"bolt_timeout": wait.String()}
+}
 
 func openKind(ctx context.Context, path, kind string, opts *Options) (*kindIndex, error) {
 	m, err := newMapping(kind)
@@ -274,6 +291,9 @@ func openKind(ctx context.Context, path, kind string, opts *Options) (*kindIndex
 		return nil, fmt.Errorf("index: %s: %w", kind, err)
 	}
 	idx, ver, err := openVersioned(path, m, opts)
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("index: %s: %w", path, ErrLocked)
+	}
 	if err != nil {
 		return nil, damaged(path, err)
 	}
@@ -386,7 +406,7 @@ func reindex(ctx context.Context, path, kind, from string, old bleve.Index, m ma
 	}
 	if err != nil {
 		_ = os.RemoveAll(tmp)
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			opts.Logger.Warn("index: rebuild stopped; this index stays as it was, of the old mapping version, and is rebuilt at the next start",
 				"kind", kind, "docs", n, "of_about", total)
 		}
@@ -455,12 +475,14 @@ func copyDocs(ctx context.Context, old, nidx bleve.Index, kind string, total uin
 		if err := nidx.Batch(b); err != nil {
 			return err
 		}
-		n := done.Add(int64(len(chunk)))
+		done.Add(int64(len(chunk)))
 		mu.Lock()
 		defer mu.Unlock()
 		if now := time.Now(); now.Sub(last) >= rebuildProgress {
 			last = now
-			opts.Logger.Info("index: rebuilding", "kind", kind, "docs", n, "of_about", total,
+			// read under the lock, so that the lines of two workers never
+			// count down
+			opts.Logger.Info("index: rebuilding", "kind", kind, "docs", done.Load(), "of_about", total,
 				"elapsed", now.Sub(start).Round(time.Second).String())
 		}
 		return nil

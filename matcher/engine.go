@@ -550,9 +550,10 @@ func (r *rev) eval(h *rowHead, x *vacX, terms []uint32, d, thr float64) (key flo
 		// Every open-hiring vacancy gets the same score for one profile;
 		// among them the nearer ranks first. The shift is far below the
 		// six decimals a score is rounded to, so it orders only equal
-		// scores (see the package rules in score.go); the score answered
-		// is computed afresh (explainPair).
-		return r.open - d*openNearShift, true, true
+		// scores (see the package rules in score.go), and the one km added
+		// puts them after a regular vacancy of the same score even at
+		// distance 0; the score answered is computed afresh (explainPair).
+		return r.open - (d+1)*openNearShift, true, true
 	}
 	t := terms[h.termOff : h.termOff+h.nTerms()]
 	var c Components

@@ -654,3 +654,30 @@ func TestReverseOpenHiringByDistance(t *testing.T) {
 		t.Fatalf("order %s (%v), %s (%v)", r.Results[0].VacancyID, r.Results[0].Score, r.Results[1].VacancyID, r.Results[1].Score)
 	}
 }
+
+// TestReverseRegularBeforeOpenHiringAtATie: a regular vacancy and an
+// open-hiring one with the same score for a candidate, both at distance 0:
+// the regular one ranks first, whatever the ids (package rules, score.go).
+func TestReverseRegularBeforeOpenHiringAtATie(t *testing.T) {
+	e := newTestEngine(fakeTax{})
+	p := baseProfile("p1")
+	p.Postcode4, p.MaxTravelKm = 1001, 30
+	p.OpenToOpenHiring, p.RegisteredAt = true, "" // open-hiring score 0.5
+	e.UpsertProfile(p)
+	open, regular := baseVacancy(), baseVacancy()
+	open.ID, open.OpenHiring, open.Postcode4 = "a-open", true, 1001
+	regular.ID, regular.Postcode4 = "z-regular", 1001
+	regular.Occupation = "" // occupation 0.5
+	e.UpsertVacancy(open)
+	e.UpsertVacancy(regular)
+	r, err := e.MatchProfileID(context.Background(), "p1", Query{Limit: 5, Today: today, Weights: &Weights{Occupation: 1}})
+	if err != nil || len(r.Results) != 2 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if r.Results[0].Score != r.Results[1].Score {
+		t.Fatalf("no tie: %s %v, %s %v", r.Results[0].VacancyID, r.Results[0].Score, r.Results[1].VacancyID, r.Results[1].Score)
+	}
+	if r.Results[0].VacancyID != "z-regular" {
+		t.Errorf("at a tie the open-hiring vacancy ranked first: %s, %s", r.Results[0].VacancyID, r.Results[1].VacancyID)
+	}
+}

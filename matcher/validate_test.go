@@ -166,7 +166,7 @@ func TestPersonalData(t *testing.T) {
 	for id, kind := range map[string]string{
 		"123456782": "bsn", "p-123456782": "bsn", "0612345678": "phone",
 		"NL91ABNA0417164300": "iban", "gem-0599-000123": "", "p0000804": "", "demo-v0001": "",
-		"123456789": "",
+		"123456789": "", "0031612345678": "phone", "p-0031612345678": "phone",
 	} {
 		if got := IDPersonalData(id); got != kind {
 			t.Errorf("IDPersonalData(%q) = %q, want %q", id, got, kind)

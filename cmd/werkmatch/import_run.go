@@ -524,8 +524,10 @@ func dataDirFree(dir string) error {
 }
 
 // errLocked says that another process (a running server or an import) has
-// the index open; serve and import both refuse to share a data dir.
-var errLocked = errors.New("the data dir is in use by another process (a werkmatch serve or import on it): stop that first")
+// the index open; serve and import both refuse to share a data dir. It is
+// the index's own error, which Open returns when the other process takes
+// the lock after dataDirFree looked.
+var errLocked = index.ErrLocked
 
 // record is one input line (or CSV record) read: a document, or why it
 // could not be read. end is the input offset just past it.

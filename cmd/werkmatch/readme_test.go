@@ -497,8 +497,7 @@ func TestREADMEFollowedLiterally(t *testing.T) {
 	}
 }
 
-// syncbuf.Buffer collects the output of the server process; it is written by
-// the process's copying goroutines and read by the test.
+// The werkmatch binary, built once for the tests that run it as a process.
 var (
 	buildOnce sync.Once
 	buildBin  string

@@ -190,6 +190,9 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	if cfg.pc4 != "" {
 		log.Info("PC4 centroids loaded", "file", cfg.pc4, "entries", locator.Len())
 	}
+	if err := dataDirFree(cfg.data); err != nil {
+		return fmt.Errorf("--data %s: %w", cfg.data, err)
+	}
 	// Listen first: /healthz answers while the taxonomy loads and the data
 	// dir opens (a rebuild after an upgrade takes minutes), and every other
 	// route says that werkmatch is starting.
@@ -199,7 +202,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	}
 	metrics := api.NewMetrics(nil)
 	handler := &swapHandler{}
-	handler.set(api.Starting(metrics))
+	handler.set(api.Starting(metrics, keys))
 	hs := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -243,9 +246,6 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 
 	opts := indexOptions(locator, tax)
 	opts.OnCommit, opts.Logger = metrics.ObserveCommit, log
-	if err := dataDirFree(cfg.data); err != nil {
-		return fmt.Errorf("--data %s: %w", cfg.data, err)
-	}
 	beforeIndexOpen()
 	ix, err := index.OpenContext(ctx, cfg.data, opts)
 	if err != nil {

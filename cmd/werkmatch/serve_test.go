@@ -336,6 +336,10 @@ func TestServeAnswersWhileOpening(t *testing.T) {
 		m["instance"] != "/v1/vacancies/demo-v0001/matches" || !strings.Contains(fmt.Sprint(m["detail"]), "starting") {
 		t.Errorf("a /v1 route while opening: %d %v %v", resp.StatusCode, resp.Header, m)
 	}
+	// a wrong key fails at once, as it will once ready, instead of retrying
+	if resp, m := get("GET", "/v1/vacancies/demo-v0001/matches", "not-a-key"); resp.StatusCode != 401 || resp.Header.Get("Retry-After") != "" {
+		t.Errorf("an unknown key while opening: %d %v %v", resp.StatusCode, resp.Header, m)
+	}
 	// a path segment that is personal data is not repeated
 	if _, m := get("GET", "/v1/profiles/123456782", api.DemoAdmin); m["instance"] != "/" {
 		t.Errorf("instance of a BSN path while opening: %v", m["instance"])
@@ -371,8 +375,16 @@ func TestServeAnswersWhileOpening(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
+	beforeIndexOpen = func() {}
 	cfg.addr = freeAddr(t)
-	err = serve(context.Background(), cfg, slog.New(slog.DiscardHandler), io.Discard)
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel2()
+	go func() { done <- serve(ctx2, cfg, slog.New(slog.DiscardHandler), io.Discard) }()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve waited on a data dir held by another process")
+	}
 	if err == nil || !strings.Contains(err.Error(), "in use by another process") {
 		t.Errorf("serve on a data dir held by another process: %v", err)
 	}

@@ -1,0 +1,71 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/werkmatch/werkmatch/api"
+)
+
+// TestStarting: while serve opens its data dir, /healthz is 200, /metrics
+// answers, a request without a known key is 401 (as the Server answers it,
+// so a client with a wrong key does not retry), and everything else is 503
+// with Retry-After, over real HTTP.
+func TestStarting(t *testing.T) {
+	srv := httptest.NewServer(api.Starting(api.NewMetrics(nil), testKeys(t)))
+	defer srv.Close()
+	cases := []struct {
+		method, path, key string
+		status            int
+		header            string // a header the answer must carry
+		detail            string // part of the problem detail
+	}{
+		{"GET", "/healthz", "", 200, "", ""},
+		{"HEAD", "/healthz", "", 200, "", ""},
+		{"GET", "/metrics", "", 200, "", ""},
+		{"GET", "/readyz", "", 503, "Retry-After", "not ready"},
+		{"GET", "/openapi.json", "", 503, "Retry-After", "starting"},
+		{"GET", "/v1/vacancies/v1/matches", "", 401, "WWW-Authenticate", "Bearer"},
+		{"GET", "/v1/vacancies/v1/matches", "nope", 401, "WWW-Authenticate", "unknown API key"},
+		{"PUT", "/v1/profiles/p1", "nope", 401, "WWW-Authenticate", "unknown API key"},
+		{"GET", "/v1/vacancies/v1/matches", kEmployerA, 503, "Retry-After", "starting"},
+		{"PUT", "/v1/profiles/p1", kIngest, 503, "Retry-After", "starting"},
+		{"HEAD", "/v1/profiles/p1", "", 401, "WWW-Authenticate", ""},
+	}
+	for _, c := range cases {
+		req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
+		if c.key != "" {
+			req.Header.Set("Authorization", "Bearer "+c.key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status {
+			t.Errorf("%s %s key %q: status %d, want %d", c.method, c.path, c.key, resp.StatusCode, c.status)
+			continue
+		}
+		if c.header != "" && resp.Header.Get(c.header) == "" {
+			t.Errorf("%s %s key %q: no %s header", c.method, c.path, c.key, c.header)
+		}
+		if resp.Header.Get(api.RequestIDHeader) == "" {
+			t.Errorf("%s %s: no request id", c.method, c.path)
+		}
+		if c.status == 200 || c.method == "HEAD" {
+			continue
+		}
+		var p struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+		}
+		if err := json.Unmarshal(body, &p); err != nil || p.Status != c.status || !strings.Contains(p.Detail, c.detail) {
+			t.Errorf("%s %s key %q: problem %s, want status %d and %q in its detail", c.method, c.path, c.key, body, c.status, c.detail)
+		}
+	}
+}
