@@ -72,7 +72,10 @@
 // answer 503; a store that cannot write (disk full, closing) is 503 too.
 // Before the Server exists (serve opening its data dir, which after an
 // upgrade rebuilds the index), Starting answers in its place: /healthz
-// 200, /metrics, everything else 503 with Retry-After.
+// 200, /metrics, a /v1 request without a known key 401 (as the Server
+// would), everything else 503 with Retry-After; it knows no routes or
+// roles, so an unknown path or a key of the wrong role gets its 404 or
+// 403 only once the Server answers.
 // Every response carries X-Request-ID (the client's when well-formed, else
 // a new one), and so does every access-log line; logs hold the method,
 // route template, status, duration, size and role, never bodies, query

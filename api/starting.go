@@ -13,8 +13,10 @@ import (
 // and a liveness probe must not kill the process meanwhile. /healthz
 // answers 200; /readyz and everything else but /metrics 503 with
 // Retry-After, as the Server does while it loads the core; with keys, a
-// request without a known key is answered 401 first, as the Server does, so
-// that a client with a wrong key fails at once instead of retrying. With m,
+// /v1 request without a known key is answered 401 first, as the Server
+// does, so that a client with a wrong key fails at once instead of
+// retrying (Starting knows no routes or roles: an unknown path or a key of
+// the wrong role gets 503, and its 404 or 403 once the Server answers). With m,
 // /metrics serves m as the Server will, so that a scrape during a long
 // start still succeeds.
 func Starting(m *Metrics, keys *Keys) http.Handler {
@@ -56,8 +58,9 @@ func Starting(m *Metrics, keys *Keys) http.Handler {
 				_, _ = w.Write(b)
 			}
 		}
-		if keys != nil && !noKeyPath[r.URL.Path] {
+		if keys != nil && strings.HasPrefix(r.URL.Path, "/v1/") && keyedMethod[r.Method] {
 			if detail := startingAuth(keys, r.Header.Get("Authorization")); detail != "" {
+				h.Set("Cache-Control", "no-store")
 				write(newProblem(http.StatusUnauthorized, detail), "WWW-Authenticate", `Bearer realm="werkmatch"`)
 				return
 			}
@@ -71,8 +74,9 @@ func Starting(m *Metrics, keys *Keys) http.Handler {
 	})
 }
 
-// noKeyPath are the routes that take no key.
-var noKeyPath = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true, "/openapi.json": true}
+// keyedMethod are the methods of the /v1 routes, which take a key; the
+// Server answers others (HEAD, OPTIONS) 405 before it looks at the key.
+var keyedMethod = map[string]bool{http.MethodGet: true, http.MethodPut: true, http.MethodPost: true, http.MethodDelete: true}
 
 // startingAuth is the Server's authenticate check without a gin context:
 // the detail of its 401, or "" for a known key.

@@ -34,11 +34,16 @@ func TestStarting(t *testing.T) {
 		{"PUT", "/v1/profiles/p1", "nope", 401, "WWW-Authenticate", "unknown API key"},
 		{"GET", "/v1/vacancies/v1/matches", kEmployerA, 503, "Retry-After", "starting"},
 		{"PUT", "/v1/profiles/p1", kIngest, 503, "Retry-After", "starting"},
-		{"HEAD", "/v1/profiles/p1", "", 401, "WWW-Authenticate", ""},
+		{"HEAD", "/v1/profiles/p1", "", 503, "Retry-After", ""},
+		{"OPTIONS", "/v1/profiles/p1", "", 503, "Retry-After", "starting"},
+		{"GET", "/nope", "", 503, "Retry-After", "starting"},
+		{"GET", "/v1/vacancies/v1/matches", "bearer " + kAM, 503, "Retry-After", "starting"},
 	}
 	for _, c := range cases {
 		req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
-		if c.key != "" {
+		if strings.HasPrefix(c.key, "bearer ") {
+			req.Header.Set("Authorization", c.key) // the scheme in other capitals
+		} else if c.key != "" {
 			req.Header.Set("Authorization", "Bearer "+c.key)
 		}
 		resp, err := http.DefaultClient.Do(req)
@@ -50,6 +55,9 @@ func TestStarting(t *testing.T) {
 		if resp.StatusCode != c.status {
 			t.Errorf("%s %s key %q: status %d, want %d", c.method, c.path, c.key, resp.StatusCode, c.status)
 			continue
+		}
+		if c.status == 401 && resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s %s: a 401 without Cache-Control: no-store", c.method, c.path)
 		}
 		if c.header != "" && resp.Header.Get(c.header) == "" {
 			t.Errorf("%s %s key %q: no %s header", c.method, c.path, c.key, c.header)

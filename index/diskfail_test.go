@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/werkmatch/werkmatch/geo"
 	"github.com/werkmatch/werkmatch/internal/immutable"
 	"github.com/werkmatch/werkmatch/matcher"
@@ -142,13 +144,50 @@ func TestDamagedIndex(t *testing.T) {
 }
 
 // TestOpenLocked: a data dir that another process holds open is refused
-// with ErrLocked after LockWait, naming the index, instead of Open waiting
-// on Bleve's lock for ever; once the holder closes it, it opens.
+// with ErrLocked at once, by its LOCK file, naming the dir; once the holder
+// closes it, it opens.
 func TestOpenLocked(t *testing.T) {
 	dir := t.TempDir()
 	holder, err := Open(dir, Options{Locator: geo.New()})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := CheckFree(dir); !errors.Is(err, ErrLocked) {
+		t.Errorf("CheckFree on a held data dir: %v", err)
+	}
+	if _, err := Open(dir, Options{Locator: geo.New()}); !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("want ErrLocked naming the dir, got %v", err)
+	}
+	if err := holder.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckFree(dir); err != nil {
+		t.Errorf("CheckFree after the holder closed: %v", err)
+	}
+	ix, err := Open(dir, Options{Locator: geo.New()})
+	if err != nil {
+		t.Fatalf("open after the holder closed: %v", err)
+	}
+	ix.Close()
+}
+
+// TestOpenWaitsForBleveLockAtMostLockWait: a Bleve index of the data dir
+// held without the LOCK file (a process of an older version, or a tool)
+// makes Open fail with ErrLocked after LockWait instead of waiting for
+// ever, and the profiles index it had opened and the LOCK are let go.
+func TestOpenWaitsForBleveLockAtMostLockWait(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := Open(dir, Options{Locator: geo.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	held, err := bleve.Open(filepath.Join(dir, "vacancies.bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckFree(dir); !errors.Is(err, ErrLocked) {
+		t.Errorf("CheckFree with the vacancies index held: %v", err)
 	}
 	done := make(chan error, 1)
 	go func() {
@@ -161,17 +200,17 @@ func TestOpenLocked(t *testing.T) {
 	select {
 	case err = <-done:
 	case <-time.After(30 * time.Second):
-		t.Fatal("Open waited on the lock of a data dir in use")
+		t.Fatal("Open waited on a Bleve index held elsewhere")
 	}
-	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), filepath.Join(dir, "profiles.bleve")) {
-		t.Fatalf("want ErrLocked naming the index, got %v", err)
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), filepath.Join(dir, "vacancies.bleve")) {
+		t.Fatalf("want ErrLocked naming the vacancies index, got %v", err)
 	}
-	if err := holder.Close(); err != nil {
+	if err := held.Close(); err != nil {
 		t.Fatal(err)
 	}
-	ix, err := Open(dir, Options{Locator: geo.New(), LockWait: 100 * time.Millisecond})
+	ix, err = Open(dir, Options{Locator: geo.New(), LockWait: 100 * time.Millisecond})
 	if err != nil {
-		t.Fatalf("open after the holder closed: %v", err)
+		t.Fatalf("open after the holder closed (the failed open kept a lock?): %v", err)
 	}
 	ix.Close()
 }

@@ -11,6 +11,11 @@
 // filters on): that cut the CPU per indexed profile by 14%. Open rebuilds
 // an index whose stored mapping version differs from the code's.
 //
+// One process at a time: an open Index holds an exclusive flock on
+// <dir>/LOCK, taken before anything in the dir is touched, so a second
+// Open (or CheckFree) gets ErrLocked at once; a Bleve index held without
+// it (an older version) makes Open give up after Options.LockWait.
+//
 // HardFilterProfiles is the Bleve half of the benchmark program's baseline
 // matcher: the vacancy→profiles hard filters as one Bleve query, every hit
 // returned; the ranking core then scores those hits with its own scorer.

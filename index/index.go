@@ -69,9 +69,11 @@ var ErrLocked = errors.New("the data dir is in use by another process (a werkmat
 // Bleve index per kind under a data directory. It implements matcher.Store
 // and matcher.Searcher and is safe for concurrent use.
 type Index struct {
-	opts      Options
-	profiles  *kindIndex
-	vacancies *kindIndex
+	opts       Options
+	profiles   *kindIndex
+	vacancies  *kindIndex
+	lock       *os.File // the data dir's LOCK, held while open
+	unlockOnce sync.Once
 }
 
 var (
@@ -107,24 +109,59 @@ func OpenContext(ctx context.Context, dir string, opts Options) (*Index, error) 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("index: %w: %w", matcher.ErrUnavailable, err)
 	}
-	ix := &Index{opts: opts}
-	var err error
+	// The data dir's lock comes first: a second process must not touch
+	// the dir at all, not even to put back a half-swapped rebuild.
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{opts: opts, lock: lock}
 	ix.profiles, err = openKind(ctx, filepath.Join(dir, "profiles.bleve"), kindProfile, &ix.opts)
 	if err != nil {
+		ix.unlock()
 		return nil, err
 	}
 	ix.vacancies, err = openKind(ctx, filepath.Join(dir, "vacancies.bleve"), kindVacancy, &ix.opts)
 	if err != nil {
 		_ = ix.profiles.close()
+		ix.unlock()
 		return nil, err
 	}
 	return ix, nil
 }
 
-// Close stops the committers (pending writes are committed first) and
-// closes both indexes. Writes after Close fail with ErrUnavailable.
+// lockFile is the file in the data dir whose flock an open Index holds.
+const lockFile = "LOCK"
+
+// CheckFree fails with ErrLocked when another process has the data dir
+// open: its LOCK file, or (for a process of a version before the LOCK
+// file) a Bleve root file, is locked. Open checks the same, but only after
+// a caller may have spent a while loading what it needs; CheckFree lets it
+// refuse at once.
+func CheckFree(dir string) error {
+	for _, p := range []string{lockFile, filepath.Join("profiles.bleve", "store", "root.bolt"), filepath.Join("vacancies.bleve", "store", "root.bolt")} {
+		if err := probeLock(filepath.Join(dir, p)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close stops the committers (pending writes are committed first),
+// closes both indexes and lets go of the data dir.
+// Writes after Close fail with ErrUnavailable.
 func (ix *Index) Close() error {
-	return errors.Join(ix.profiles.close(), ix.vacancies.close())
+	err := errors.Join(ix.profiles.close(), ix.vacancies.close())
+	ix.unlock()
+	return err
+}
+
+func (ix *Index) unlock() {
+	ix.unlockOnce.Do(func() {
+		if ix.lock != nil {
+			_ = ix.lock.Close()
+		}
+	})
 }
 
 // Counts returns the number of stored profiles and vacancies.
@@ -299,6 +336,9 @@ func openKind(ctx context.Context, path, kind string, opts *Options) (*kindIndex
 	}
 	if string(ver) != mappingVersion {
 		idx, err = reindex(ctx, path, kind, string(ver), idx, m, opts)
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("index: rebuild %s: %s: %w", kind, path, ErrLocked)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("index: rebuild %s: %w", kind, err)
 		}

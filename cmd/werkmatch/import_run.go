@@ -512,22 +512,9 @@ func openIndexForImport(ctx context.Context, c *importConfig, progress io.Writer
 	return ix, nil
 }
 
-// dataDirFree fails with errLocked when another process has an index of
-// the data dir open (Bleve would wait for its lock without a word).
-func dataDirFree(dir string) error {
-	for _, kind := range []string{"profiles.bleve", "vacancies.bleve"} {
-		if err := checkNotLocked(filepath.Join(dir, kind, "store", "root.bolt")); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// errLocked says that another process (a running server or an import) has
-// the index open; serve and import both refuse to share a data dir. It is
-// the index's own error, which Open returns when the other process takes
-// the lock after dataDirFree looked.
-var errLocked = index.ErrLocked
+// dataDirFree fails with index.ErrLocked when another process has the data dir
+// open, before serve or import spend time on loading what they need.
+func dataDirFree(dir string) error { return index.CheckFree(dir) }
 
 // record is one input line (or CSV record) read: a document, or why it
 // could not be read. end is the input offset just past it.

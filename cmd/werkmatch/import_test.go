@@ -426,8 +426,8 @@ func TestImportVacanciesAndLock(t *testing.T) {
 	go func() { _, err := importFile(context.Background(), c, nil, nil); done <- err }()
 	select {
 	case err := <-done:
-		if !errors.Is(err, errLocked) {
-			t.Errorf("import on an open data dir: err = %v, want errLocked", err)
+		if !errors.Is(err, index.ErrLocked) {
+			t.Errorf("import on an open data dir: err = %v, want index.ErrLocked", err)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("import waits for the lock instead of failing")

@@ -379,11 +379,16 @@ func TestServeAnswersWhileOpening(t *testing.T) {
 	cfg.addr = freeAddr(t)
 	ctx2, cancel2 := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel2()
+	began := time.Now()
 	go func() { done <- serve(ctx2, cfg, slog.New(slog.DiscardHandler), io.Discard) }()
 	select {
 	case err = <-done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve waited on a data dir held by another process")
+	}
+	// refused by the check before listening, not by the index's 10 s lock wait
+	if took := time.Since(began); took > 5*time.Second {
+		t.Errorf("serve took %v to refuse a data dir held by another process", took)
 	}
 	if err == nil || !strings.Contains(err.Error(), "in use by another process") {
 		t.Errorf("serve on a data dir held by another process: %v", err)
