@@ -77,3 +77,42 @@ func TestStarting(t *testing.T) {
 		}
 	}
 }
+
+// TestStartingAgreesWithTheServer: for the requests Starting can judge
+// (probes, and /v1 routes with a key that is missing, unknown, or known
+// and of the route's role), it answers the status a Server that is
+// still loading its core answers, so a client sees one behaviour across
+// the whole start.
+func TestStartingAgreesWithTheServer(t *testing.T) {
+	e := newEnv(t, func(c *api.Config) { c.NotReady = true })
+	starting := api.Starting(api.NewMetrics(nil), testKeys(t))
+	for _, c := range []struct{ method, path, key string }{
+		{"GET", "/healthz", ""},
+		{"GET", "/readyz", ""},
+		{"GET", "/v1/vacancies/v1/matches", ""},
+		{"GET", "/v1/vacancies/v1/matches", "nope"},
+		{"GET", "/v1/vacancies/v1/matches", kEmployerA},
+		{"PUT", "/v1/profiles/p1", ""},
+		{"PUT", "/v1/profiles/p1", kIngest},
+		{"DELETE", "/v1/profiles/p1", "nope"},
+		{"POST", "/v1/matches", kAM},
+		{"GET", "/v1/search/profiles?q=kok", kAM},
+		{"GET", "/v1/taxonomy/occupations?q=kok", kEmployerB},
+	} {
+		server := e.do(req{method: c.method, path: c.path, key: c.key})
+		hr := httptest.NewRequest(c.method, c.path, nil)
+		if c.key != "" {
+			hr.Header.Set("Authorization", "Bearer "+c.key)
+		}
+		rec := httptest.NewRecorder()
+		starting.ServeHTTP(rec, hr)
+		if rec.Code != server.Code {
+			t.Errorf("%s %s key %q: Starting %d, the loading Server %d", c.method, c.path, c.key, rec.Code, server.Code)
+		}
+		for _, h := range []string{"WWW-Authenticate", "Retry-After"} {
+			if (rec.Header().Get(h) == "") != (server.Header().Get(h) == "") {
+				t.Errorf("%s %s key %q: %s from Starting %q, from the Server %q", c.method, c.path, c.key, h, rec.Header().Get(h), server.Header().Get(h))
+			}
+		}
+	}
+}
