@@ -304,25 +304,28 @@ func (s *Server) fail(c *gin.Context, err error) {
 	writeProblem(c, p)
 }
 
-// The details of a 401, the same from the Server and from Starting.
-const (
-	detailNoKey      = "send Authorization: Bearer <key>"
-	detailUnknownKey = "unknown API key"
-)
-
 // authenticate reads the bearer key.
 func (s *Server) authenticate(c *gin.Context) (*Principal, error) {
-	h := c.GetHeader("Authorization")
-	scheme, secret, ok := strings.Cut(h, " ")
-	if h == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
-		return nil, problem(http.StatusUnauthorized, detailNoKey)
-	}
-	p, err := s.cfg.Keys.lookup(strings.TrimSpace(secret))
+	p, err := bearer(s.cfg.Keys, c.GetHeader("Authorization"))
 	if err != nil {
-		return nil, problem(http.StatusUnauthorized, detailUnknownKey)
+		return nil, err
 	}
 	c.Set(ctxRole, p.Role)
 	c.Set(ctxKeyID, p.keyID)
+	return p, nil
+}
+
+// bearer is the principal of an Authorization header, or its 401: the
+// one key check of the Server and of Starting.
+func bearer(keys *Keys, header string) (*Principal, error) {
+	scheme, secret, ok := strings.Cut(header, " ")
+	if header == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
+		return nil, problem(http.StatusUnauthorized, "send Authorization: Bearer <key>")
+	}
+	p, err := keys.lookup(strings.TrimSpace(secret))
+	if err != nil {
+		return nil, problem(http.StatusUnauthorized, "unknown API key")
+	}
 	return p, nil
 }
 

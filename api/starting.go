@@ -59,9 +59,9 @@ func Starting(m *Metrics, keys *Keys) http.Handler {
 			}
 		}
 		if keys != nil && strings.HasPrefix(r.URL.Path, "/v1/") && keyedMethod[r.Method] {
-			if detail := startingAuth(keys, r.Header.Get("Authorization")); detail != "" {
+			if _, err := bearer(keys, r.Header.Get("Authorization")); err != nil {
 				h.Set("Cache-Control", "no-store")
-				write(newProblem(http.StatusUnauthorized, detail), "WWW-Authenticate", `Bearer realm="werkmatch"`)
+				write(problemOf(err), "WWW-Authenticate", `Bearer realm="werkmatch"`)
 				return
 			}
 		}
@@ -77,19 +77,6 @@ func Starting(m *Metrics, keys *Keys) http.Handler {
 // keyedMethod are the methods of the /v1 routes, which take a key; the
 // Server answers others (HEAD, OPTIONS) 405 before it looks at the key.
 var keyedMethod = map[string]bool{http.MethodGet: true, http.MethodPut: true, http.MethodPost: true, http.MethodDelete: true}
-
-// startingAuth is the Server's authenticate check without a gin context:
-// the detail of its 401, or "" for a known key.
-func startingAuth(keys *Keys, header string) string {
-	scheme, secret, ok := strings.Cut(header, " ")
-	if header == "" || !ok || !strings.EqualFold(scheme, "Bearer") {
-		return detailNoKey
-	}
-	if _, err := keys.lookup(strings.TrimSpace(secret)); err != nil {
-		return detailUnknownKey
-	}
-	return ""
-}
 
 // safePath reports whether every segment of a path may be repeated in an
 // answer (see instance).

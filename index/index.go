@@ -69,11 +69,10 @@ var ErrLocked = errors.New("the data dir is in use by another process (a werkmat
 // Bleve index per kind under a data directory. It implements matcher.Store
 // and matcher.Searcher and is safe for concurrent use.
 type Index struct {
-	opts       Options
-	profiles   *kindIndex
-	vacancies  *kindIndex
-	lock       *os.File // the data dir's LOCK, held while open
-	unlockOnce sync.Once
+	opts      Options
+	profiles  *kindIndex
+	vacancies *kindIndex
+	lock      *os.File // the data dir's LOCK, held while open (nil: none)
 }
 
 var (
@@ -103,6 +102,9 @@ func OpenContext(ctx context.Context, dir string, opts Options) (*Index, error) 
 	if opts.BatchWait <= 0 {
 		opts.BatchWait = 2 * time.Millisecond
 	}
+	if opts.LockWait <= 0 {
+		opts.LockWait = 10 * time.Second
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -118,13 +120,13 @@ func OpenContext(ctx context.Context, dir string, opts Options) (*Index, error) 
 	ix := &Index{opts: opts, lock: lock}
 	ix.profiles, err = openKind(ctx, filepath.Join(dir, "profiles.bleve"), kindProfile, &ix.opts)
 	if err != nil {
-		ix.unlock()
+		_ = ix.lock.Close()
 		return nil, err
 	}
 	ix.vacancies, err = openKind(ctx, filepath.Join(dir, "vacancies.bleve"), kindVacancy, &ix.opts)
 	if err != nil {
 		_ = ix.profiles.close()
-		ix.unlock()
+		_ = ix.lock.Close()
 		return nil, err
 	}
 	return ix, nil
@@ -152,16 +154,10 @@ func CheckFree(dir string) error {
 // Writes after Close fail with ErrUnavailable.
 func (ix *Index) Close() error {
 	err := errors.Join(ix.profiles.close(), ix.vacancies.close())
-	ix.unlock()
+	// a second Close, or a nil lock, makes this a harmless os.ErrClosed
+	// or os.ErrInvalid
+	_ = ix.lock.Close()
 	return err
-}
-
-func (ix *Index) unlock() {
-	ix.unlockOnce.Do(func() {
-		if ix.lock != nil {
-			_ = ix.lock.Close()
-		}
-	})
 }
 
 // Counts returns the number of stored profiles and vacancies.
@@ -312,11 +308,7 @@ func (k *kindIndex) bleveIndex() (bleve.Index, error) {
 // the lock of the index's root file, which Bleve would otherwise wait for
 // without end and without a word.
 func scorchConfig(opts *Options) map[string]interface{} {
-	wait := 10 * time.Second
-	if opts != nil && opts.LockWait > 0 {
-		wait = opts.LockWait
-	}
-	return map[string]interface{}{"bolt_timeout": wait.String()}
+	return map[string]interface{}{"bolt_timeout": opts.LockWait.String()}
 }
 
 func openKind(ctx context.Context, path, kind string, opts *Options) (*kindIndex, error) {
@@ -336,9 +328,6 @@ func openKind(ctx context.Context, path, kind string, opts *Options) (*kindIndex
 	}
 	if string(ver) != mappingVersion {
 		idx, err = reindex(ctx, path, kind, string(ver), idx, m, opts)
-		if errors.Is(err, bolterrors.ErrTimeout) {
-			return nil, fmt.Errorf("index: rebuild %s: %s: %w", kind, path, ErrLocked)
-		}
 		if err != nil {
 			return nil, fmt.Errorf("index: rebuild %s: %w", kind, err)
 		}

@@ -21,14 +21,21 @@ func lockDir(dir string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w: %w", matcher.ErrUnavailable, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := tryLock(f); err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("index: %s: %w", dir, ErrLocked)
-		}
-		return nil, fmt.Errorf("index: lock %s: %w", dir, err)
+		return nil, fmt.Errorf("index: %s: %w", dir, err)
 	}
 	return f, nil
+}
+
+// tryLock takes an exclusive flock on f without waiting: ErrLocked when
+// another process holds one.
+func tryLock(f *os.File) error {
+	err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		return ErrLocked
+	}
+	return err
 }
 
 // probeLock fails with ErrLocked when another process holds an exclusive
@@ -42,12 +49,6 @@ func probeLock(path string) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return ErrLocked
-		}
-		return err
-	}
-	return syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	defer f.Close() // closing lets go of a lock taken here
+	return tryLock(f)
 }

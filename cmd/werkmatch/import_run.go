@@ -488,7 +488,7 @@ func writeReject(w io.Writer, line int, id string, err error) {
 // lines (a rebuild after an upgrade and its progress) go to progress, or
 // to stderr under --quiet: a rebuild takes minutes and must not be silent.
 func openIndexForImport(ctx context.Context, c *importConfig, progress io.Writer) (*index.Index, error) {
-	if err := dataDirFree(c.data); err != nil {
+	if err := index.CheckFree(c.data); err != nil {
 		return nil, err
 	}
 	locator, err := loadLocator(c.pc4)
@@ -511,10 +511,6 @@ func openIndexForImport(ctx context.Context, c *importConfig, progress io.Writer
 	}
 	return ix, nil
 }
-
-// dataDirFree fails with index.ErrLocked when another process has the data dir
-// open, before serve or import spend time on loading what they need.
-func dataDirFree(dir string) error { return index.CheckFree(dir) }
 
 // record is one input line (or CSV record) read: a document, or why it
 // could not be read. end is the input offset just past it.

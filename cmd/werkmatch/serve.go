@@ -190,7 +190,7 @@ func serve(ctx context.Context, cfg *serveConfig, log *slog.Logger, out io.Write
 	if cfg.pc4 != "" {
 		log.Info("PC4 centroids loaded", "file", cfg.pc4, "entries", locator.Len())
 	}
-	if err := dataDirFree(cfg.data); err != nil {
+	if err := index.CheckFree(cfg.data); err != nil {
 		return fmt.Errorf("--data %s: %w", cfg.data, err)
 	}
 	// Listen first: /healthz answers while the taxonomy loads and the data
