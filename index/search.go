@@ -173,9 +173,18 @@ func buildQuery(k *kindIndex, req matcher.SearchRequest) (query.Query, error) {
 
 func ptr[T any](v T) *T { return &v }
 
+// numRange matches the documents whose number (ordTerm) in field lies in
+// [min, max]; a nil end is open.
 func numRange(field string, min, max *float64) query.Query {
+	var lo, hi string
+	if min != nil {
+		lo = ordTerm(*min)
+	}
+	if max != nil {
+		hi = ordTerm(*max)
+	}
 	t := true
-	q := bleve.NewNumericRangeInclusiveQuery(min, max, &t, &t)
+	q := bleve.NewTermRangeInclusiveQuery(lo, hi, &t, &t)
 	q.SetField(field)
 	return q
 }
@@ -210,15 +219,8 @@ func (ix *Index) search(ctx context.Context, k *kindIndex, req matcher.SearchReq
 	// (facetsOf), and must not push a real value out.
 	sr.AddFacet(FacetBranch, bleve.NewFacetRequest(fBranch, len(matcher.Branches)+1))
 	sr.AddFacet(FacetEducation, bleve.NewFacetRequest(fEducation, len(matcher.EducationLevels)+1))
-	hf := bleve.NewFacetRequest(fHoursMax, len(hoursBuckets))
-	for _, b := range hoursBuckets {
-		var maxp *float64
-		if b.max > 0 {
-			maxp = ptr(b.max)
-		}
-		hf.AddNumericRange(b.name, ptr(b.min), maxp)
-	}
-	sr.AddFacet(FacetHours, hf)
+	// Every hours_max term, put in hoursBuckets by facetsOf.
+	sr.AddFacet(FacetHours, bleve.NewFacetRequest(fHoursMax, matcher.MaxHours+2))
 
 	idx, err := k.bleveIndex()
 	if err != nil {
@@ -265,14 +267,33 @@ func facetsOf(fr search.FacetResults) map[string]map[string]int {
 	for name, f := range fr {
 		m := map[string]int{}
 		for _, t := range f.Terms.Terms() {
-			if t.Term != "" { // a field left empty (no education_level_min) is no bucket
+			switch {
+			case t.Term == "": // a field left empty (no education_level_min) is no bucket
+			case name == FacetHours:
+				if b := hoursBucket(t.Term); b != "" {
+					m[b] += t.Count
+				}
+			default:
 				m[t.Term] = t.Count
 			}
-		}
-		for _, r := range f.NumericRanges {
-			m[r.Name] = r.Count
 		}
 		out[name] = m
 	}
 	return out
+}
+
+// hoursBucket names the hoursBuckets bucket of an hours_max term, or ""
+// when the term is no number.
+func hoursBucket(term string) string {
+	n, err := strconv.Atoi(term)
+	if err != nil {
+		return ""
+	}
+	h := float64(n)
+	for _, b := range hoursBuckets {
+		if h >= b.min && (b.max == 0 || h < b.max) {
+			return b.name
+		}
+	}
+	return ""
 }
