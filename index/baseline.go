@@ -70,7 +70,7 @@ func hardFilterQuery(v *matcher.Vacancy, lat, lon, radiusKm float64) query.Query
 	}
 	if d := dateNum(v.StartDate); d > 0 {
 		// a profile without available_from is indexed as 0: available now
-		must = append(must, numRange(fAvailable, nil, ptr(d)))
+		must = append(must, dateRange(nil, ptr(d)))
 	}
 	return bleve.NewConjunctionQuery(must...)
 }

@@ -218,8 +218,8 @@ func (ix *Index) GetProfile(ctx context.Context, id string) (*matcher.Profile, e
 		return nil, err
 	}
 	p := new(matcher.Profile)
-	if err := json.Unmarshal(raw, p); err != nil {
-		return nil, fmt.Errorf("index: decode profile: %w", err)
+	if err := ix.profiles.decode(raw, p); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -231,8 +231,8 @@ func (ix *Index) GetVacancy(ctx context.Context, id string) (*matcher.Vacancy, e
 		return nil, err
 	}
 	v := new(matcher.Vacancy)
-	if err := json.Unmarshal(raw, v); err != nil {
-		return nil, fmt.Errorf("index: decode vacancy: %w", err)
+	if err := ix.vacancies.decode(raw, v); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -242,8 +242,8 @@ func (ix *Index) GetVacancy(ctx context.Context, id string) (*matcher.Vacancy, e
 func (ix *Index) EachProfile(ctx context.Context, fn func(*matcher.Profile) error) error {
 	return ix.profiles.each(ctx, func(raw []byte) error {
 		p := new(matcher.Profile)
-		if err := json.Unmarshal(raw, p); err != nil {
-			return fmt.Errorf("index: decode profile: %w", err)
+		if err := ix.profiles.decode(raw, p); err != nil {
+			return err
 		}
 		return fn(p)
 	})
@@ -253,8 +253,8 @@ func (ix *Index) EachProfile(ctx context.Context, fn func(*matcher.Profile) erro
 func (ix *Index) EachVacancy(ctx context.Context, fn func(*matcher.Vacancy) error) error {
 	return ix.vacancies.each(ctx, func(raw []byte) error {
 		v := new(matcher.Vacancy)
-		if err := json.Unmarshal(raw, v); err != nil {
-			return fmt.Errorf("index: decode vacancy: %w", err)
+		if err := ix.vacancies.decode(raw, v); err != nil {
+			return err
 		}
 		return fn(v)
 	})
@@ -662,6 +662,15 @@ func (k *kindIndex) get(id string) ([]byte, error) {
 		return nil, matcher.ErrNotFound
 	}
 	return raw, nil
+}
+
+// decode reads a stored document into v. werkmatch stores only JSON it
+// wrote itself, so one that does not decode is a damaged index on disk.
+func (k *kindIndex) decode(raw []byte, v any) error {
+	if err := json.Unmarshal(raw, v); err != nil {
+		return damaged(k.path, fmt.Errorf("stored %s document: %w", k.kind, err))
+	}
+	return nil
 }
 
 func (k *kindIndex) each(ctx context.Context, fn func(raw []byte) error) (err error) {

@@ -105,6 +105,13 @@ func newMapping(kind string) (*mapping.IndexMappingImpl, error) {
 		f.DocValues = facet
 		return f
 	}
+	num := func() *mapping.FieldMapping {
+		f := bleve.NewNumericFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
 	boolean := func() *mapping.FieldMapping {
 		f := bleve.NewBooleanFieldMapping()
 		f.Store = false
@@ -142,9 +149,9 @@ func newMapping(kind string) (*mapping.IndexMappingImpl, error) {
 	dm.AddFieldMappingsAt(fEducation, kw(true))
 	dm.AddFieldMappingsAt(fLoad, kw(false))
 	// Small whole numbers are fixed-width keyword terms (ordTerm), ranged
-	// with term ranges: a Bleve numeric field indexes 16 terms per value,
-	// which made the four numbers of a profile about a third of its
-	// indexing time.
+	// with term ranges: a Bleve number indexes 16 terms per value, which
+	// made the four numbers of a profile about a third of its indexing
+	// time. available_from stays a number (see the package doc).
 	dm.AddFieldMappingsAt(fLoadRank, kw(false))
 	dm.AddFieldMappingsAt(fHoursMin, kw(false))
 	dm.AddFieldMappingsAt(fHoursMax, kw(true))
@@ -159,7 +166,7 @@ func newMapping(kind string) (*mapping.IndexMappingImpl, error) {
 		dm.AddFieldMappingsAt(fMunicipality, kw(false))
 		dm.AddFieldMappingsAt(fPerspectief, kw(false))
 		dm.AddFieldMappingsAt(fDutch, kw(false))
-		dm.AddFieldMappingsAt(fAvailable, kw(false))
+		dm.AddFieldMappingsAt(fAvailable, num())
 		dm.AddFieldMappingsAt(fSummary, text())
 	case kindVacancy:
 		dm.AddFieldMappingsAt(fEmployer, kw(false))
@@ -196,7 +203,7 @@ func compoundParts(opts *Options, lists ...[]string) string {
 }
 
 // ordTerm is the indexed term of a whole number from 0 to 99,999,999
-// (hours, a load rank, a yyyymmdd date): eight digits, zero-padded, so that
+// (hours, a load rank): eight digits, zero-padded, so that
 // the terms sort as the numbers do. A negative number, which validation
 // keeps out, is indexed as 0.
 func ordTerm(n float64) string {
@@ -258,7 +265,7 @@ func profileDoc(p *matcher.Profile, opts *Options) (map[string]interface{}, erro
 		fHoursMax:      ordTerm(float64(p.HoursMax)),
 		fOpenHiring:    p.OpenToOpenHiring,
 		fBanenafspraak: p.Banenafspraak,
-		fAvailable:     ordTerm(dateNum(p.AvailableFrom)),
+		fAvailable:     dateNum(p.AvailableFrom),
 		fOccupation:    nonEmpty(p.DesiredOccupations),
 		fSkill:         nonEmpty(p.Skills),
 		fSummary:       p.Summary,

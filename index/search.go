@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -189,6 +188,16 @@ func numRange(field string, min, max *float64) query.Query {
 	return q
 }
 
+// dateRange matches the profiles whose available_from (dateNum, a Bleve
+// number: a term range over some 450 dates cost the baseline's filter a
+// third more time) lies in [min, max]; a nil end is open.
+func dateRange(min, max *float64) query.Query {
+	t := true
+	q := bleve.NewNumericRangeInclusiveQuery(min, max, &t, &t)
+	q.SetField(fAvailable)
+	return q
+}
+
 func geoWithin(lat, lon, km float64) query.Query {
 	q := bleve.NewGeoDistanceQuery(lon, lat, strconv.FormatFloat(km, 'f', 3, 64)+"km")
 	q.SetField(fLoc)
@@ -241,13 +250,13 @@ func (ix *Index) search(ctx context.Context, k *kindIndex, req matcher.SearchReq
 		switch k.kind {
 		case kindProfile:
 			hit.Profile = new(matcher.Profile)
-			err = json.Unmarshal([]byte(raw), hit.Profile)
+			err = k.decode([]byte(raw), hit.Profile)
 		case kindVacancy:
 			hit.Vacancy = new(matcher.Vacancy)
-			err = json.Unmarshal([]byte(raw), hit.Vacancy)
+			err = k.decode([]byte(raw), hit.Vacancy)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("index: decode %s hit: %w", k.kind, err)
+			return nil, err
 		}
 		out.Hits = append(out.Hits, hit)
 	}
