@@ -425,7 +425,7 @@ func reindex(ctx context.Context, path, kind, from string, old bleve.Index, m ma
 		_ = old.Close()
 		return nil, err
 	}
-	n, err := copyDocs(ctx, old, nidx, kind, total, start, opts)
+	n, err := copyDocs(ctx, path, old, nidx, kind, total, start, opts)
 	if err == nil {
 		err = nidx.SetInternal(keyMappingVersion, []byte(mappingVersion))
 	}
@@ -462,7 +462,7 @@ func reindex(ctx context.Context, path, kind, from string, old bleve.Index, m ma
 // each of which decodes them, builds their indexed form and writes them as
 // one batch (the bulk import writes from two writers alike). It stops at
 // the first error, which it returns, or when ctx is done.
-func copyDocs(ctx context.Context, old, nidx bleve.Index, kind string, total uint64, start time.Time, opts *Options) (int, error) {
+func copyDocs(ctx context.Context, path string, old, nidx bleve.Index, kind string, total uint64, start time.Time, opts *Options) (int, error) {
 	g, ctx := errgroup.WithContext(ctx)
 	chunks := make(chan [][]byte, rebuildWorkers)
 	var (
@@ -478,14 +478,14 @@ func copyDocs(ctx context.Context, old, nidx bleve.Index, kind string, total uin
 			var err error
 			if kind == kindProfile {
 				p := new(matcher.Profile)
-				if err := json.Unmarshal(raw, p); err != nil {
+				if err := decodeStored(path, kind, raw, p); err != nil {
 					return err
 				}
 				id = p.ID
 				d, err = profileDoc(p, opts)
 			} else {
 				v := new(matcher.Vacancy)
-				if err := json.Unmarshal(raw, v); err != nil {
+				if err := decodeStored(path, kind, raw, v); err != nil {
 					return err
 				}
 				id = v.ID
@@ -664,11 +664,15 @@ func (k *kindIndex) get(id string) ([]byte, error) {
 	return raw, nil
 }
 
-// decode reads a stored document into v. werkmatch stores only JSON it
-// wrote itself, so one that does not decode is a damaged index on disk.
-func (k *kindIndex) decode(raw []byte, v any) error {
+// decode reads a stored document of this index into v; see decodeStored.
+func (k *kindIndex) decode(raw []byte, v any) error { return decodeStored(k.path, k.kind, raw, v) }
+
+// decodeStored reads a stored document of the index at path into v.
+// werkmatch stores only JSON it wrote itself, so one that does not decode
+// is a damaged index on disk.
+func decodeStored(path, kind string, raw []byte, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
-		return damaged(k.path, fmt.Errorf("stored %s document: %w", k.kind, err))
+		return damaged(path, fmt.Errorf("stored %s document: %w", kind, err))
 	}
 	return nil
 }

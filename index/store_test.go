@@ -264,8 +264,9 @@ func TestReindexOnMappingVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	var syntaxErr *json.SyntaxError
-	if _, err := Open(dir, Options{Locator: geo.New()}); !errors.As(err, &syntaxErr) {
-		t.Fatalf("rebuild over a broken stored document: %v", err)
+	if _, err := Open(dir, Options{Locator: geo.New()}); !errors.As(err, &syntaxErr) ||
+		!strings.Contains(err.Error(), filepath.Join(dir, "profiles.bleve")) || !strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("rebuild over a broken stored document: %v (want the syntax error, naming the index as damaged)", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "profiles.bleve.reindex")); !os.IsNotExist(err) {
 		t.Errorf("the failed rebuild left its new index behind: %v", err)
