@@ -57,8 +57,8 @@ func hardFilterQuery(v *matcher.Vacancy, lat, lon, radiusKm float64) query.Query
 		bleve.NewDisjunctionQuery(persp...),
 		geoWithin(lat, lon, radiusKm),
 		// overlap: profile.min <= vacancy.max and profile.max >= vacancy.min
-		numRange(fHoursMin, nil, ptr(float64(v.HoursMax))),
-		numRange(fHoursMax, ptr(float64(v.HoursMin)), nil),
+		ordRange(fHoursMin, nil, &v.HoursMax),
+		ordRange(fHoursMax, &v.HoursMin, nil),
 	}
 	for _, l := range nonEmpty(v.DrivingLicences) {
 		tq := bleve.NewTermQuery(l)
@@ -66,7 +66,7 @@ func hardFilterQuery(v *matcher.Vacancy, lat, lon, radiusKm float64) query.Query
 		must = append(must, tq)
 	}
 	if r := matcher.LoadRank(v.PhysicalLoad); r > 0 {
-		must = append(must, numRange(fLoadRank, ptr(float64(r)), nil))
+		must = append(must, ordRange(fLoadRank, &r, nil))
 	}
 	if d := dateNum(v.StartDate); d > 0 {
 		// a profile without available_from is indexed as 0: available now

@@ -203,11 +203,11 @@ func compoundParts(opts *Options, lists ...[]string) string {
 }
 
 // ordTerm is the indexed term of a whole number from 0 to 99,999,999
-// (hours, a load rank): eight digits, zero-padded, so that
-// the terms sort as the numbers do. A negative number, which validation
-// keeps out, is indexed as 0.
-func ordTerm(n float64) string {
-	return fmt.Sprintf("%08d", max(0, int64(n)))
+// (hours, a load rank): eight digits, zero-padded, so that the terms sort
+// as the numbers do. A negative number, which validation keeps out, is
+// indexed as 0.
+func ordTerm(n int) string {
+	return fmt.Sprintf("%08d", max(0, n))
 }
 
 // dateNum turns YYYY-MM-DD into the number yyyymmdd (0 when empty or
@@ -235,11 +235,11 @@ func nonEmpty(ss []string) []string {
 
 // loadRank is LoadRank with "unknown" mapped to the most permissive value
 // for a candidate (heavy) and to the least demanding for a vacancy (light).
-func loadRank(v string, dflt int) float64 {
+func loadRank(v string, dflt int) int {
 	if r := matcher.LoadRank(v); r >= 0 {
-		return float64(r)
+		return r
 	}
-	return float64(dflt)
+	return dflt
 }
 
 // profileDoc is the indexed form of a profile, with the JSON stored beside.
@@ -261,8 +261,8 @@ func profileDoc(p *matcher.Profile, opts *Options) (map[string]interface{}, erro
 		fDutch:         p.DutchLevel,
 		fLoad:          p.MaxPhysicalLoad,
 		fLoadRank:      ordTerm(loadRank(p.MaxPhysicalLoad, len(matcher.PhysicalLoads)-1)),
-		fHoursMin:      ordTerm(float64(p.HoursMin)),
-		fHoursMax:      ordTerm(float64(p.HoursMax)),
+		fHoursMin:      ordTerm(p.HoursMin),
+		fHoursMax:      ordTerm(p.HoursMax),
 		fOpenHiring:    p.OpenToOpenHiring,
 		fBanenafspraak: p.Banenafspraak,
 		fAvailable:     dateNum(p.AvailableFrom),
@@ -298,8 +298,8 @@ func vacancyDoc(v *matcher.Vacancy, opts *Options) (map[string]interface{}, erro
 		fDutch:         v.DutchLevelMin,
 		fLoad:          v.PhysicalLoad,
 		fLoadRank:      ordTerm(loadRank(v.PhysicalLoad, 0)),
-		fHoursMin:      ordTerm(float64(v.HoursMin)),
-		fHoursMax:      ordTerm(float64(v.HoursMax)),
+		fHoursMin:      ordTerm(v.HoursMin),
+		fHoursMax:      ordTerm(v.HoursMax),
 		fOpenHiring:    v.OpenHiring,
 		fBanenafspraak: v.BanenafspraakSuitable,
 		fStatus:        v.Status,

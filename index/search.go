@@ -36,7 +36,7 @@ const (
 // hoursBuckets are the hours facet's buckets over a document's hours_max.
 var hoursBuckets = []struct {
 	name     string
-	min, max float64 // [min, max); max 0 = open
+	min, max int // [min, max); max 0 = open
 }{
 	{"0-16", 0, 16}, {"16-24", 16, 24}, {"24-32", 24, 32}, {"32+", 32, 0},
 }
@@ -130,10 +130,10 @@ func buildQuery(k *kindIndex, req matcher.SearchRequest) (query.Query, error) {
 		return nil, invalid("hours range %d-%d", req.HoursMin, req.HoursMax)
 	}
 	if req.HoursMax > 0 {
-		must = append(must, numRange(fHoursMin, nil, ptr(float64(req.HoursMax))))
+		must = append(must, ordRange(fHoursMin, nil, &req.HoursMax))
 	}
 	if req.HoursMin > 0 {
-		must = append(must, numRange(fHoursMax, ptr(float64(req.HoursMin)), nil))
+		must = append(must, ordRange(fHoursMax, &req.HoursMin, nil))
 	}
 	if req.OpenHiring != nil {
 		bq := bleve.NewBoolFieldQuery(*req.OpenHiring)
@@ -172,9 +172,9 @@ func buildQuery(k *kindIndex, req matcher.SearchRequest) (query.Query, error) {
 
 func ptr[T any](v T) *T { return &v }
 
-// numRange matches the documents whose number (ordTerm) in field lies in
+// ordRange matches the documents whose number (ordTerm) in field lies in
 // [min, max]; a nil end is open.
-func numRange(field string, min, max *float64) query.Query {
+func ordRange(field string, min, max *int) query.Query {
 	var lo, hi string
 	if min != nil {
 		lo = ordTerm(*min)
@@ -294,11 +294,10 @@ func facetsOf(fr search.FacetResults) map[string]map[string]int {
 // hoursBucket names the hoursBuckets bucket of an hours_max term, or ""
 // when the term is no number.
 func hoursBucket(term string) string {
-	n, err := strconv.Atoi(term)
+	h, err := strconv.Atoi(term)
 	if err != nil {
 		return ""
 	}
-	h := float64(n)
 	for _, b := range hoursBuckets {
 		if h >= b.min && (b.max == 0 || h < b.max) {
 			return b.name

@@ -326,7 +326,7 @@ func TestSearchFacets(t *testing.T) {
 					want[FacetEducation][p.EducationLevel]++
 				}
 				for _, b := range hoursBuckets {
-					if float64(p.HoursMax) >= b.min && (b.max == 0 || float64(p.HoursMax) < b.max) {
+					if p.HoursMax >= b.min && (b.max == 0 || p.HoursMax < b.max) {
 						want[FacetHours][b.name]++
 					}
 				}
